@@ -1,0 +1,434 @@
+"""Check every table against the declared schema, then the rules that span files.
+
+Single-table rules (types, required, enums, ranges, patterns, uniqueness) come from
+``datapackage.json`` through pandera. Cross-file rules are written here because a Table
+Schema cannot say them: foreign keys (including semicolon-separated lists), a precision that
+matches the date written, ``end >= start``, ``troops_low <= troops_high``, and each site's
+coordinates inside the country or territory it names.
+"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Iterable
+from typing import Any
+
+import pandas as pd
+import pandera.errors as pa_errors
+
+from dashlib import dates
+from dashlib.csvfile import RawTable
+from dashlib.geo import CountryShapes
+from dashlib.problems import Problem
+from dashlib.schema import Resource, pandera_schema
+
+# How far outside its country's simplified outline a site may lie before we call it wrong:
+# the 1:10m outlines are simplified to ~1–2 km, and coastal bases sit on the shoreline.
+COORDINATE_TOLERANCE_KM = 10.0
+
+LIST_REFERENCES: dict[tuple[str, str], str] = {
+    # (table, column) -> referenced table; every table's source_ids is added below
+    ("excerpts", "intervention_ids"): "interventions",
+    ("excerpts", "country_iso3s"): "countries",
+}
+DATE_PAIRS = [("start_date", "end_date"), ("since", "until")]
+
+
+def _row_line(raw: RawTable, index: Any) -> int:
+    return raw.lines[int(index)] if index is not None and not pd.isna(index) else 0
+
+
+def type_table(raw: RawTable, resource: Resource) -> tuple[pd.DataFrame, list[Problem]]:
+    """Coerce a table's string cells to the declared types and run its pandera schema.
+
+    Returns the typed frame (cells that failed set to NA) and the problems, each pointing at
+    the line and column of the bad cell.
+    """
+    frame = raw.frame.copy()
+    problems: list[Problem] = []
+    for spec in resource.fields:
+        name, kind = spec["name"], spec.get("type", "string")
+        if kind not in ("integer", "number"):
+            continue
+        text = frame[name]
+        numbers = pd.to_numeric(text, errors="coerce")
+        bad = text.notna() & numbers.isna()
+        if kind == "integer":
+            fractional = numbers.notna() & (numbers != numbers.round())
+            bad |= fractional
+        expected = "a whole number" if kind == "integer" else "a number"
+        for index in frame.index[bad]:
+            value = text[index]
+            hint = (
+                "write digits only, without spaces or thousands separators"
+                if kind == "integer"
+                else "write a decimal number with a point, e.g. 40.78"
+            )
+            if kind == "number" and re.fullmatch(r"-?\d+,\d+", str(value)):
+                hint = f"use a decimal point, not a comma: {str(value).replace(',', '.')}"
+            problems.append(
+                Problem(
+                    raw.file,
+                    _row_line(raw, index),
+                    raw.columns.get(name, 0),
+                    f"{name} '{value}' is not {expected}",
+                    hint,
+                    name,
+                )
+            )
+        numbers[bad] = pd.NA
+        frame[name] = numbers.astype("Int64" if kind == "integer" else "Float64")
+
+    schema = pandera_schema(resource)
+    try:
+        schema.validate(frame, lazy=True)
+    except pa_errors.SchemaErrors as err:
+        problems += _from_pandera(raw, resource, err.failure_cases)
+    return frame, problems
+
+
+def _from_pandera(raw: RawTable, resource: Resource, cases: pd.DataFrame) -> list[Problem]:
+    problems = []
+    for case in cases.itertuples(index=False):
+        name = str(case.column)
+        if name not in raw.columns or not raw.columns[name]:
+            continue  # the missing column is already reported once, on the header
+        check = str(case.check)
+        value = case.failure_case
+        line = _row_line(raw, case.index)
+        position = raw.columns[name]
+        spec = resource.field(name)
+        message, hint = _explain(resource, spec, check, value, raw, case.index)
+        problems.append(Problem(raw.file, line, position, message, hint, name))
+    return problems
+
+
+def _explain(
+    resource: Resource, spec: dict[str, Any], check: str, value: Any, raw: RawTable, index: Any
+) -> tuple[str, str]:
+    name = spec["name"]
+    constraints = spec.get("constraints", {})
+    if check == "not_nullable":
+        return f"{name} is empty but required", f"fill in {spec.get('description', name)}"
+    if check.startswith("field_uniqueness") or check == "unique":
+        first = _first_line_of(raw, name, value, index)
+        return (
+            f"duplicate {name} '{value}'" + (f" (also on line {first})" if first else ""),
+            f"each {name} must be unique: rename one of them",
+        )
+    if check.startswith("isin") and spec.get("type") == "boolean":
+        return f"{name} '{value}' is not true or false", "write true or false"
+    if check.startswith("isin"):
+        allowed = ", ".join(constraints.get("enum", []))
+        return f"{name} '{value}' is not an allowed value", f"use one of: {allowed}"
+    if check == "iso_date" or (check.startswith("str_matches") and "[0-9]{4}" in check):
+        return f"{name} '{value}' is not a date in ISO form", dates.date_hint(str(value))
+    if check.startswith("str_matches") and name in ("url", "original_url"):
+        return f"{name} '{value}' is not a web address", "write a full http:// or https:// address"
+    if check.startswith("str_matches"):
+        return (
+            f"{name} '{value}' is not in the expected form",
+            f"expected pattern {constraints.get('pattern')}: {spec.get('description', '')}",
+        )
+    if check.startswith(("in_range", "greater_than", "less_than")):
+        low, high = constraints.get("minimum"), constraints.get("maximum")
+        bounds = (
+            f"between {low} and {high}"
+            if low is not None and high is not None
+            else f"at least {low}"
+            if low is not None
+            else f"at most {high}"
+        )
+        return f"{name} {value} is out of range", f"it must be {bounds}"
+    return f"{name} '{value}' fails check {check}", spec.get("description", "")
+
+
+def _first_line_of(raw: RawTable, name: str, value: Any, index: Any) -> int | None:
+    column = raw.frame[name]
+    matches = column.index[column == value]
+    if len(matches) == 0:
+        return None
+    first = int(matches[0])
+    if index is not None and not pd.isna(index) and first == int(index) and len(matches) > 1:
+        first = int(matches[1])
+    return raw.lines[first]
+
+
+def split_list(value: Any) -> list[str]:
+    """Items of a semicolon-separated cell ('' or NA gives [])."""
+    if value is None or (not isinstance(value, str) and pd.isna(value)):
+        return []
+    return [item.strip() for item in str(value).split(";") if item.strip()]
+
+
+def cross_checks(
+    raws: dict[str, RawTable],
+    frames: dict[str, pd.DataFrame],
+    resources: dict[str, Resource],
+    shapes: CountryShapes | None,
+) -> list[Problem]:
+    """Rules that span rows or files. Assumes single-table problems are reported separately."""
+    problems: list[Problem] = []
+    problems += _foreign_keys(raws, frames, resources)
+    for name, frame in frames.items():
+        raw = raws[name]
+        problems += _date_rules(raw, frame)
+        problems += _troop_rules(raw, frame)
+    if shapes is not None:
+        problems += _coordinates(raws, frames, shapes)
+    return problems
+
+
+def _keys(frames: dict[str, pd.DataFrame], table: str, column: str) -> set[str]:
+    frame = frames.get(table)
+    if frame is None or column not in frame:
+        return set()
+    return set(frame[column].dropna().astype(str))
+
+
+def _foreign_keys(
+    raws: dict[str, RawTable], frames: dict[str, pd.DataFrame], resources: dict[str, Resource]
+) -> list[Problem]:
+    problems: list[Problem] = []
+    checks: list[tuple[str, str, str, str, bool]] = []  # table, column, ref table, ref column, list
+    for name, res in resources.items():
+        for fk in res.foreign_keys:
+            fields = fk["fields"] if isinstance(fk["fields"], str) else fk["fields"][0]
+            ref = fk["reference"]
+            ref_field = ref["fields"] if isinstance(ref["fields"], str) else ref["fields"][0]
+            checks.append((name, fields, ref["resource"] or name, ref_field, False))
+        if "source_ids" in res.columns:
+            checks.append((name, "source_ids", "sources", "source_id", True))
+    for (table, column), ref_table in LIST_REFERENCES.items():
+        ref_col = resources[ref_table].primary_key[0]
+        checks.append((table, column, ref_table, ref_col, True))
+
+    for table, column, ref_table, ref_column, is_list in checks:
+        if table not in frames or ref_table not in frames:
+            continue
+        raw, frame = raws[table], frames[table]
+        known = _keys(frames, ref_table, ref_column)
+        if not raws[ref_table].columns.get(ref_column):
+            continue  # the referenced table is unreadable; reported there
+        position = raw.columns.get(column, 0)
+        if not position:
+            continue
+        for index, value in frame[column].items():
+            items = split_list(value) if is_list else ([] if pd.isna(value) else [str(value)])
+            for item in items:
+                if item not in known:
+                    problems.append(
+                        Problem(
+                            raw.file,
+                            raw.lines[int(index)],
+                            position,
+                            f"{column} '{item}' does not exist in {raws[ref_table].file}",
+                            f"add it to {raws[ref_table].file} first, or fix the spelling",
+                            column,
+                        )
+                    )
+    return problems
+
+
+def _date_rules(raw: RawTable, frame: pd.DataFrame) -> list[Problem]:
+    problems: list[Problem] = []
+    for column in frame.columns:
+        precision_col = _precision_column(column, frame)
+        if precision_col is None:
+            continue
+        for index in frame.index:
+            value, precision = frame.at[index, column], frame.at[index, precision_col]
+            if pd.isna(value):
+                if not pd.isna(precision):
+                    problems.append(
+                        Problem(
+                            raw.file,
+                            raw.lines[int(index)],
+                            raw.columns.get(precision_col, 0),
+                            f"{precision_col} is set but {column} is empty",
+                            f"fill in {column}, or clear {precision_col}",
+                            precision_col,
+                        )
+                    )
+                continue
+            actual = dates.precision_of(str(value))
+            if actual is None:
+                if dates.PARTIAL_DATE.match(str(value)):
+                    problems.append(
+                        Problem(
+                            raw.file,
+                            raw.lines[int(index)],
+                            raw.columns.get(column, 0),
+                            f"{column} '{value}' is not a real date",
+                            "check the month (01–12) and day",
+                            column,
+                        )
+                    )
+                continue
+            if pd.isna(precision):
+                problems.append(
+                    Problem(
+                        raw.file,
+                        raw.lines[int(index)],
+                        raw.columns.get(precision_col, 0),
+                        f"{precision_col} is empty but {column} is '{value}'",
+                        f"write {actual}",
+                        precision_col,
+                    )
+                )
+            elif precision != actual:
+                problems.append(
+                    Problem(
+                        raw.file,
+                        raw.lines[int(index)],
+                        raw.columns.get(precision_col, 0),
+                        f"{precision_col} is '{precision}' but {column} '{value}' gives a {actual}",
+                        f"write {actual}, or write the date to the {precision}",
+                        precision_col,
+                    )
+                )
+    for start, end in DATE_PAIRS:
+        if start not in frame or end not in frame:
+            continue
+        for index in frame.index:
+            a, b = frame.at[index, start], frame.at[index, end]
+            if pd.isna(a) or pd.isna(b):
+                continue
+            if dates.parse_partial(str(a)) is None or dates.parse_partial(str(b)) is None:
+                continue
+            if dates.period_end(str(b)) < dates.period_start(str(a)):
+                problems.append(
+                    Problem(
+                        raw.file,
+                        raw.lines[int(index)],
+                        raw.columns.get(end, 0),
+                        f"{end} {b} is before {start} {a}",
+                        "swap them, or correct the year",
+                        end,
+                    )
+                )
+    return problems
+
+
+def _precision_column(column: str, frame: pd.DataFrame) -> str | None:
+    for candidate in (column.removesuffix("_date") + "_precision", column + "_precision"):
+        if candidate != column and candidate in frame.columns:
+            return candidate
+    return None
+
+
+def _troop_rules(raw: RawTable, frame: pd.DataFrame) -> list[Problem]:
+    if "troops_low" not in frame:
+        return []
+    problems = []
+    for index in frame.index:
+        low, high = frame.at[index, "troops_low"], frame.at[index, "troops_high"]
+        line = raw.lines[int(index)]
+        if pd.isna(low) != pd.isna(high):
+            problems.append(
+                Problem(
+                    raw.file,
+                    line,
+                    raw.columns.get("troops_high", 0),
+                    "only one end of the troop range is given",
+                    "give both troops_low and troops_high (equal when sources agree on one figure)",
+                    "troops_high",
+                )
+            )
+        elif not pd.isna(low) and low > high:
+            problems.append(
+                Problem(
+                    raw.file,
+                    line,
+                    raw.columns.get("troops_high", 0),
+                    f"troops_high {high} is smaller than troops_low {low}",
+                    "swap them",
+                    "troops_high",
+                )
+            )
+        if not (pd.isna(low) and pd.isna(high)) and pd.isna(frame.at[index, "troops_as_of"]):
+            problems.append(
+                Problem(
+                    raw.file,
+                    line,
+                    raw.columns.get("troops_as_of", 0),
+                    "a troop figure is given without the date it refers to",
+                    "fill in troops_as_of (YYYY, YYYY-MM or YYYY-MM-DD)",
+                    "troops_as_of",
+                )
+            )
+    return problems
+
+
+def _coordinates(
+    raws: dict[str, RawTable], frames: dict[str, pd.DataFrame], shapes: CountryShapes
+) -> list[Problem]:
+    problems: list[Problem] = []
+    territories = frames.get("territories")
+    territory_country: dict[str, str] = {}
+    if territories is not None:
+        territory_country = dict(
+            zip(
+                territories["territory_id"].astype(str),
+                territories["country_iso3"].astype(str),
+                strict=True,
+            )
+        )
+    for table in ("deployments", "territories"):
+        frame = frames.get(table)
+        if frame is None or not {"lat", "lon", "country_iso3"} <= set(frame.columns):
+            continue
+        raw = raws[table]
+        ok = frame["lat"].notna() & frame["lon"].notna() & frame["country_iso3"].notna()
+        sub = frame[ok]
+        if sub.empty:
+            continue
+        distances = shapes.distance_km(
+            sub["country_iso3"].astype(str).tolist(),
+            sub["lon"].astype(float).to_numpy(),
+            sub["lat"].astype(float).to_numpy(),
+        )
+        for (index, row), km in zip(sub.iterrows(), distances, strict=True):
+            line = raw.lines[int(index)]
+            if table == "deployments" and not pd.isna(row.get("territory_id")):
+                expected = territory_country.get(str(row["territory_id"]))
+                if expected and expected != row["country_iso3"]:
+                    problems.append(
+                        Problem(
+                            raw.file,
+                            line,
+                            raw.columns.get("country_iso3", 0),
+                            f"territory {row['territory_id']} belongs to "
+                            f"{expected}, not {row['country_iso3']}",
+                            f"write {expected}",
+                            "country_iso3",
+                        )
+                    )
+            if km is None or km <= COORDINATE_TOLERANCE_KM:
+                continue
+            swapped = shapes.distance_km(
+                [str(row["country_iso3"])], [float(row["lat"])], [float(row["lon"])]
+            )[0]
+            hint = (
+                "latitude and longitude look swapped"
+                if swapped is not None and swapped <= COORDINATE_TOLERANCE_KM
+                else "check the coordinates (decimal degrees, lat then lon)"
+            )
+            problems.append(
+                Problem(
+                    raw.file,
+                    line,
+                    raw.columns.get("lat", 0),
+                    f"({row['lat']}, {row['lon']}) is {km:.0f} km outside {row['country_iso3']}",
+                    hint,
+                    "lat",
+                )
+            )
+    return problems
+
+
+def all_problems(groups: Iterable[list[Problem]]) -> list[Problem]:
+    out: list[Problem] = []
+    for group in groups:
+        out += group
+    return out

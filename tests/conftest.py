@@ -1,0 +1,35 @@
+"""Shared fixtures: a tiny valid dataset copied to a temporary folder for each test."""
+
+from __future__ import annotations
+
+import shutil
+from collections.abc import Callable
+from pathlib import Path
+
+import pytest
+
+from dashlib.dataset import check
+from dashlib.problems import Problem
+
+FIXTURES = Path(__file__).parent / "fixtures"
+REPO = Path(__file__).resolve().parents[1]
+
+
+@pytest.fixture
+def data_dir(tmp_path: Path) -> Path:
+    """A writable copy of tests/fixtures/valid."""
+    target = tmp_path / "data"
+    shutil.copytree(FIXTURES / "valid", target)
+    return target
+
+
+@pytest.fixture
+def problems_in() -> Callable[[Path], list[Problem]]:
+    return check
+
+
+def edit(path: Path, old: str, new: str, count: int = 1) -> None:
+    """Replace ``old`` by ``new`` in a fixture file, failing loudly if ``old`` is absent."""
+    text = path.read_text(encoding="utf-8")
+    assert old in text, f"{old!r} not in {path.name}"
+    path.write_text(text.replace(old, new, count), encoding="utf-8")
