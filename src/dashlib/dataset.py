@@ -21,7 +21,14 @@ import pandas as pd
 
 from dashlib import dates
 from dashlib.csvfile import RawTable, read_csv
-from dashlib.geo import COUNTRIES_FILE, CRIMEA_FILE, GEO_DIR, country_shapes, read_geojson
+from dashlib.geo import (
+    COUNTRIES_FILE,
+    CRIMEA_FILE,
+    GEO_DIR,
+    country_shapes,
+    for_plotly,
+    read_geojson,
+)
 from dashlib.problems import DataError, Problem
 from dashlib.schema import PACKAGE_FILE, Resource, package_metadata, read_package
 from dashlib.validate import cross_checks, type_table
@@ -173,9 +180,14 @@ def load(data_dir: Path = DEFAULT_DATA_DIR) -> Dataset:
         version=content_hash(data_dir)[:8],
         last_updated=last,
         metadata=package_metadata(data_dir),
-        countries_geojson=read_geojson(data_dir, COUNTRIES_FILE),
-        crimea_geojson=read_geojson(data_dir, CRIMEA_FILE),
+        countries_geojson=_plotly_geojson(data_dir, COUNTRIES_FILE),
+        crimea_geojson=_plotly_geojson(data_dir, CRIMEA_FILE),
     )
+
+
+def _plotly_geojson(data_dir: Path, name: str) -> dict[str, Any] | None:
+    geojson = read_geojson(data_dir, name)
+    return for_plotly(geojson) if geojson else None
 
 
 def _derive(name: str, frame: pd.DataFrame) -> pd.DataFrame:

@@ -80,6 +80,19 @@ def read_geojson(data_dir: Path, name: str) -> dict[str, Any] | None:
     return _load_json(str(path), path.stat().st_mtime)
 
 
+def for_plotly(geojson: dict[str, Any]) -> dict[str, Any]:
+    """The GeoJSON with exterior rings clockwise, as d3-geo (plotly.js) expects.
+
+    RFC 7946 asks for counter-clockwise exteriors; d3 reads those as "the whole globe minus
+    the polygon" and floods the map.
+    """
+    features = []
+    for feature in geojson["features"]:
+        geom = shapely.orient_polygons(shape(feature["geometry"]), exterior_cw=True)
+        features.append({**feature, "geometry": shapely.geometry.mapping(geom)})
+    return {**geojson, "features": features}
+
+
 def country_shapes(data_dir: Path) -> CountryShapes | None:
     """Country outlines for ``data_dir``, or None when the geo files are absent."""
     geojson = read_geojson(data_dir, COUNTRIES_FILE)

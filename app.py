@@ -1,0 +1,30 @@
+"""Router: page config, navigation, then the chosen page. Pages live in pages/."""
+
+import streamlit as st
+
+from dashlib.ui.selection import is_embedded
+
+st.set_page_config(
+    page_title="Russia's military reach since 1991",
+    page_icon=":material/public:",
+    layout="wide",
+    initial_sidebar_state="collapsed" if is_embedded() else "auto",
+)
+
+PAGES = [
+    st.Page(
+        "pages/overview.py",
+        title="Overview",
+        icon=":material/home:",
+        default=True,
+        url_path="overview",
+    ),
+    st.Page("pages/map.py", title="Map", icon=":material/map:", url_path="map"),
+    st.Page("pages/timeline.py", title="Timeline", icon=":material/timeline:", url_path="timeline"),
+    st.Page(
+        "pages/excerpts.py", title="Excerpts", icon=":material/format_quote:", url_path="excerpts"
+    ),
+    st.Page("pages/about.py", title="About the data", icon=":material/info:", url_path="about"),
+]
+page = st.navigation(PAGES, position="hidden" if is_embedded() else "sidebar")
+page.run()

@@ -1,0 +1,35 @@
+"""Map: the region on the chosen date, with a play button from 1991 to today."""
+
+import streamlit as st
+
+from dashlib.figures import build_map_animation
+from dashlib.tables import country_status_table, sites_table
+from dashlib.ui.components import show_chart, show_embed_header, show_footer
+from dashlib.ui.map_events import handle_map_selection
+from dashlib.ui.page import start_page
+
+ctx = start_page()
+fig = build_map_animation(ctx.ds, ctx.sel, ctx.today)
+if ctx.embedded:
+    show_chart(fig, "map_embed")
+    show_embed_header(fig, ctx.ds)
+    st.stop()
+
+st.title("Map of Russian deployments")
+st.caption(
+    "Click a country to filter every view by it. Use the slider in the sidebar to pick "
+    "a date, or press Play to watch 1991 → today."
+)
+event = show_chart(
+    fig,
+    "map_chart",
+    select=True,
+    table=sites_table(ctx.ds, ctx.sel, ctx.today),
+    table_label="Sites on the map",
+)
+handle_map_selection(event, ctx.ds, ctx.sel)
+with st.expander("Country status table"):
+    st.dataframe(
+        country_status_table(ctx.ds, ctx.sel.as_of_or(ctx.today)), hide_index=True, width="stretch"
+    )
+show_footer(ctx.ds)

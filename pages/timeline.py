@@ -1,0 +1,30 @@
+"""Timeline: one lane per country, interventions as bars, events as points."""
+
+import streamlit as st
+
+from dashlib.figures import build_timeline_figure
+from dashlib.tables import events_table, interventions_table
+from dashlib.ui.components import show_chart, show_embed_header, show_footer
+from dashlib.ui.page import start_page
+
+ctx = start_page()
+fig = build_timeline_figure(ctx.ds, ctx.sel, ctx.today)
+if ctx.embedded:
+    show_chart(fig, "timeline_embed")
+    show_embed_header(fig, ctx.ds)
+    st.stop()
+
+st.title("Timeline of interventions")
+st.caption(
+    "Drag on the chart to zoom into a period; double-click to zoom out. The date range "
+    "in the sidebar sets the period shown."
+)
+show_chart(
+    fig,
+    "timeline_chart",
+    table=interventions_table(ctx.ds, ctx.sel, ctx.today),
+    table_label="Interventions",
+)
+with st.expander("Events table"):
+    st.dataframe(events_table(ctx.ds, ctx.sel, ctx.today), hide_index=True, width="stretch")
+show_footer(ctx.ds)

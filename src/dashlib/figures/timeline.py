@@ -1,0 +1,251 @@
+"""The timeline: one lane per country, interventions as bars, events as points.
+
+Bars run from the first to the last day their (possibly partial) dates can mean; ongoing
+ones run to today and end in an arrow. Colours are the map's kind colours.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from typing import Any
+
+import pandas as pd
+import plotly.graph_objects as go
+
+from dashlib import filters, theme
+from dashlib.dataset import Dataset
+from dashlib.dates import format_partial
+from dashlib.figures.common import esc, first_source, frame_layout, source_line, today_default
+from dashlib.figures.map import troop_text
+from dashlib.selection import Selection
+from dashlib.summaries import timeline_summary
+
+REGION_ORDER = ("Russia", "Eastern Europe", "South Caucasus", "Central Asia", "Baltic")
+LANE_HEIGHT = 46
+MS_PER_DAY = 86_400_000
+SHORT_DAYS = 120
+
+
+def lane_order(ds: Dataset, codes: set[str]) -> list[str]:
+    """Countries with something to show, grouped by region, in a stable order."""
+    frame = ds.countries[ds.countries["iso3"].isin(codes)].copy()
+    frame["r"] = frame["region"].map({r: i for i, r in enumerate(REGION_ORDER)})
+    return frame.sort_values(["r", "name"])["iso3"].tolist()
+
+
+def _sublanes(inter: pd.DataFrame, today: pd.Timestamp) -> pd.Series:
+    """Index of the sub-lane per bar so bars in one country do not overlap."""
+    slot = pd.Series(0, index=inter.index)
+    for _, group in inter.groupby("country_iso3"):
+        ends: list[pd.Timestamp] = []
+        for index, row in group.sort_values("start").iterrows():
+            end = row["end"] if not pd.isna(row["end"]) else today
+            for i, last in enumerate(ends):
+                if row["start"] > last:
+                    ends[i] = end
+                    slot[index] = i
+                    break
+            else:
+                ends.append(end)
+                slot[index] = len(ends) - 1
+    return slot
+
+
+def _bar_hover(ds: Dataset, r: Any) -> str:
+    end = format_partial(str(r.end_date)) if isinstance(r.end_date, str) else "ongoing"
+    parts = [
+        f"<b>{esc(r.title)}</b>",
+        f"{esc(format_partial(str(r.start_date)))} – {esc(end)}",
+        esc(theme.KIND_LABELS.get(r.kind, r.kind))
+        + (" · inside Russia" if r.inside_russia else ""),
+        f"Troops: {esc(troop_text(r.troops_low, r.troops_high, r.troops_as_of))}",
+        _wrap(esc(r.summary)),
+        f"Source: {esc(first_source(ds, r.source_ids))}",
+    ]
+    return "<br>".join(parts)
+
+
+def _wrap(text: str, width: int = 60) -> str:
+    words, lines, line = text.split(), [], ""
+    for word in words:
+        if len(line) + len(word) + 1 > width and line:
+            lines.append(line)
+            line = word
+        else:
+            line = f"{line} {word}".strip()
+    if line:
+        lines.append(line)
+    return "<br>".join(lines)
+
+
+def build_timeline_figure(
+    ds: Dataset, selection: Selection, today: dt.date | None = None, height: int | None = None
+) -> go.Figure:
+    """Interventions and events of the selection, one lane per country."""
+    today = today_default(today)
+    now = pd.Timestamp(today)
+    inter = filters.interventions(ds, selection, today)
+    events = filters.events(ds, selection, today)
+    lanes = lane_order(ds, set(inter["country_iso3"]) | set(events["country_iso3"]))
+    lane_y = {code: i for i, code in enumerate(reversed(lanes))}
+    names = dict(zip(ds.countries["iso3"], ds.countries["name"], strict=True))
+    slots = _sublanes(inter, now) if len(inter) else pd.Series(dtype=int)
+    depth = inter.assign(slot=slots).groupby("country_iso3")["slot"].max() if len(inter) else {}
+
+    def bar_y(row: Any, slot: int) -> float:
+        n = int(depth.get(row.country_iso3, 0)) + 1
+        return lane_y[row.country_iso3] + 0.32 - (slot + 0.5) * (0.64 / n)
+
+    fig = go.Figure()
+    for kind in theme.KIND_ORDER:
+        sub = inter[inter["kind"] == kind]
+        if sub.empty:
+            continue
+        ends = sub["end"].fillna(now)
+        n_lane = [int(depth.get(c, 0)) + 1 for c in sub["country_iso3"]]
+        fig.add_trace(
+            go.Bar(
+                orientation="h",
+                base=sub["start"].dt.strftime("%Y-%m-%d").tolist(),
+                x=((ends - sub["start"]).dt.days + 1).mul(MS_PER_DAY).tolist(),
+                y=[
+                    bar_y(r, int(slots[i]))
+                    for i, r in zip(sub.index, sub.itertuples(), strict=True)
+                ],
+                width=[0.6 / n for n in n_lane],
+                marker={
+                    "color": theme.KIND_COLORS[kind],
+                    "line": {"color": "#333333", "width": 0.5},
+                    "pattern": {
+                        "shape": ["/" if o else "" for o in sub["ongoing"]],
+                        "fgcolor": "rgba(255,255,255,0.55)",
+                        "fillmode": "overlay",
+                        "size": 7,
+                    },
+                },
+                name=theme.KIND_LABELS[kind],
+                legendgroup=kind,
+                hovertext=[_bar_hover(ds, r) for r in sub.itertuples(index=False)],
+                hovertemplate="%{hovertext}<extra></extra>",
+                customdata=sub["intervention_id"].tolist(),
+            )
+        )
+        # Operations of a few weeks are thinner than a pixel at this scale: mark them with a
+        # dot at their start so they stay visible (their bar keeps the true length).
+        short = sub[(sub["end"].fillna(now) - sub["start"]).dt.days < SHORT_DAYS]
+        if len(short):
+            fig.add_trace(
+                go.Scatter(
+                    x=short["start"].dt.strftime("%Y-%m-%d").tolist(),
+                    y=[
+                        bar_y(r, int(slots[i]))
+                        for i, r in zip(short.index, short.itertuples(), strict=True)
+                    ],
+                    mode="markers",
+                    marker={
+                        "symbol": "circle",
+                        "size": 10,
+                        "color": theme.KIND_COLORS[kind],
+                        "line": {"color": "#333333", "width": 0.8},
+                    },
+                    name=theme.KIND_LABELS[kind],
+                    legendgroup=kind,
+                    showlegend=False,
+                    hovertext=[_bar_hover(ds, r) for r in short.itertuples(index=False)],
+                    hovertemplate="%{hovertext}<extra></extra>",
+                    customdata=short["intervention_id"].tolist(),
+                )
+            )
+        ongoing = sub[sub["ongoing"]]
+        if len(ongoing):
+            fig.add_trace(
+                go.Scatter(
+                    x=[today.isoformat()] * len(ongoing),
+                    y=[
+                        bar_y(r, int(slots[i]))
+                        for i, r in zip(ongoing.index, ongoing.itertuples(), strict=True)
+                    ],
+                    mode="markers",
+                    marker={
+                        "symbol": "triangle-right",
+                        "size": 11,
+                        "color": theme.KIND_COLORS[kind],
+                        "line": {"color": "#333333", "width": 0.8},
+                    },
+                    name="Ongoing",
+                    legendgroup=kind,
+                    showlegend=False,
+                    hovertext=[
+                        f"<b>{esc(t)}</b><br>ongoing on {today:%d %b %Y}" for t in ongoing["title"]
+                    ],
+                    hovertemplate="%{hovertext}<extra></extra>",
+                )
+            )
+    if len(events):
+        fig.add_trace(
+            go.Scatter(
+                x=events["when"].dt.strftime("%Y-%m-%d").tolist(),
+                y=[lane_y[c] - 0.40 for c in events["country_iso3"]],
+                mode="markers",
+                marker={
+                    "symbol": "diamond",
+                    "size": 9,
+                    "color": [theme.KIND_COLORS[k] for k in events["kind"]],
+                    "line": {"color": "#222222", "width": 1},
+                },
+                name="Event",
+                hovertext=[
+                    f"<b>{esc(r.title)}</b><br>{esc(format_partial(str(r.date)))}"
+                    f"<br>{_wrap(esc(r.description or ''))}"
+                    f"<br>Source: {esc(first_source(ds, r.source_ids))}"
+                    for r in events.itertuples(index=False)
+                ],
+                hovertemplate="%{hovertext}<extra></extra>",
+                customdata=events["event_id"].tolist(),
+            )
+        )
+    start, end = selection.range_or(today)
+    if selection.intervention and len(inter):
+        start = min(inter["start"]).date() - dt.timedelta(days=90)
+        end = min(today, max(inter["end"].fillna(now)).date() + dt.timedelta(days=90))
+    fig.update_xaxes(
+        type="date",
+        range=[start.isoformat(), (end + dt.timedelta(days=30)).isoformat()],
+        showgrid=True,
+        gridcolor="#EEEEEE",
+        tickformat="%Y",
+        zeroline=False,
+    )
+    fig.update_yaxes(
+        tickvals=[lane_y[c] for c in lanes],
+        ticktext=[esc(names.get(c, c)) for c in lanes],
+        range=[-0.6, max(len(lanes), 1) - 0.4],
+        showgrid=False,
+        zeroline=False,
+        fixedrange=True,
+    )
+    for code in lanes:  # light separators between lanes
+        fig.add_hline(y=lane_y[code] - 0.5, line={"color": "#E0E0E0", "width": 1})
+    fig.add_vline(x=today.isoformat(), line={"color": theme.MUTED, "width": 1, "dash": "dot"})
+    title = "Russian military interventions in the former Soviet Union"
+    if selection.intervention and len(inter):
+        title = str(inter.iloc[0]["title"])
+    frame_layout(
+        fig,
+        title=title,
+        subtitle="Bars: interventions (hatched = ongoing, ▶ = still running today); "
+        "◆ = events. Colour = kind.",
+        source=source_line(ds, inter["source_ids"].tolist() + events["source_ids"].tolist()),
+        summary=timeline_summary(ds, selection, today),
+        height=height or max(380, 230 + LANE_HEIGHT * len(lanes)),
+        bottom=130,
+    )
+    fig.update_layout(
+        barmode="overlay",
+        bargap=0,
+        showlegend=True,
+        hovermode="closest",
+        legend={"y": -0.08},
+        margin={"l": 110},
+    )
+    return fig

@@ -1,0 +1,112 @@
+"""One-paragraph text summaries of each chart: what a screen reader gets instead of the picture.
+
+Generated from the same filtered data as the figure, so the words always match the chart.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+
+import pandas as pd
+
+from dashlib import filters, theme
+from dashlib.dataset import Dataset
+from dashlib.selection import Selection
+
+
+def _names(ds: Dataset, codes: list[str]) -> str:
+    lookup = dict(zip(ds.countries["iso3"], ds.countries["name"], strict=True))
+    names = [str(lookup.get(c, c)) for c in codes]
+    if len(names) <= 1:
+        return "".join(names)
+    return ", ".join(names[:-1]) + " and " + names[-1]
+
+
+def _scope(ds: Dataset, selection: Selection) -> str:
+    parts = []
+    if selection.countries:
+        parts.append(f"in {_names(ds, list(selection.countries))}")
+    if selection.kinds:
+        parts.append("of kind " + ", ".join(theme.KIND_LABELS.get(k, k) for k in selection.kinds))
+    return (" " + " ".join(parts)) if parts else ""
+
+
+def key_figures(ds: Dataset, today: dt.date) -> dict[str, int]:
+    """Headline numbers for the overview, computed from the data."""
+    active = ds.deployments[filters.active_on(ds.deployments, today)]
+    abroad = ds.interventions[~ds.interventions["inside_russia"]]
+    affected = set(abroad["country_iso3"]) - {"RUS"}
+    return {
+        "sites_active": len(active),
+        "countries_with_sites": active.loc[
+            active["country_iso3"] != "RUS", "country_iso3"
+        ].nunique(),
+        "interventions": len(ds.interventions),
+        "interventions_abroad": len(abroad),
+        "ongoing": int(ds.interventions["ongoing"].sum()),
+        "countries_affected": len(affected),
+        "territories_occupied": int(
+            (
+                filters.active_on(ds.territories, today)
+                & ds.territories["status"].isin(["occupied", "breakaway"])
+            ).sum()
+        ),
+    }
+
+
+def map_summary(ds: Dataset, selection: Selection, today: dt.date) -> str:
+    day = selection.as_of_or(today)
+    sites = filters.deployments(ds, selection, today)
+    status = filters.country_status(ds, day)
+    war = status[status["status"] == "war"]["iso3"].tolist()
+    present = status[status["status"] == "presence"]["iso3"].tolist()
+    text = [f"Map of the former Soviet Union on {day:%d %B %Y}{_scope(ds, selection)}."]
+    text.append(f"It shows {len(sites)} active Russian deployment site(s)")
+    if len(sites):
+        by_country = sites.groupby("country_iso3").size().sort_values(ascending=False)
+        top = ", ".join(f"{_names(ds, [c])} {n}" for c, n in by_country.head(5).items())
+        text[-1] += f" (most in: {top})"
+        known = sites.dropna(subset=["troops_low"])
+        if len(known):
+            text[-1] += (
+                f"; where figures are published, between {int(known['troops_low'].sum()):,}"
+                f" and {int(known['troops_high'].sum()):,} troops in {len(known)} site(s)"
+            )
+    text[-1] += "."
+    if war:
+        text.append(f"Russian forces were at war in or occupying part of {_names(ds, war)}.")
+    if present:
+        text.append(f"Russian forces were stationed in {_names(ds, present)}.")
+    text.append("Crimea is shown as part of Ukraine, under Russian occupation since 2014.")
+    return " ".join(text)
+
+
+def timeline_summary(ds: Dataset, selection: Selection, today: dt.date) -> str:
+    inter = filters.interventions(ds, selection, today)
+    events = filters.events(ds, selection, today)
+    start, end = selection.range_or(today)
+    text = [
+        f"Timeline from {start:%Y} to {end:%Y}{_scope(ds, selection)}: "
+        f"{len(inter)} intervention(s) and {len(events)} event(s)."
+    ]
+    if len(inter):
+        ongoing = inter[inter["ongoing"]]
+        first = inter.sort_values("start").iloc[0]
+        text.append(f"The earliest shown is {first['title']} ({first['start_date']}).")
+        if len(ongoing):
+            text.append("Still ongoing: " + "; ".join(ongoing.sort_values("start")["title"]) + ".")
+        counts = inter.groupby("kind").size()
+        text.append(
+            "By kind: "
+            + ", ".join(
+                f"{theme.KIND_LABELS.get(str(k), str(k)).lower()} {n}" for k, n in counts.items()
+            )
+            + "."
+        )
+    return " ".join(text)
+
+
+def excerpt_summary(frame: pd.DataFrame, query: str) -> str:
+    if query:
+        return f"{len(frame)} excerpt(s) match “{query}”."
+    return f"{len(frame)} excerpt(s)."

@@ -1,0 +1,121 @@
+"""Reader-facing tables: the data behind each chart, as shown in the app and exported as CSV."""
+
+from __future__ import annotations
+
+import datetime as dt
+
+import pandas as pd
+
+from dashlib import filters, theme
+from dashlib.dataset import Dataset
+from dashlib.dates import format_partial
+from dashlib.selection import Selection
+
+
+def _names(ds: Dataset) -> dict[str, str]:
+    return dict(zip(ds.countries["iso3"], ds.countries["name"], strict=True))
+
+
+def _urls(ds: Dataset, cell: object) -> str:
+    from dashlib.validate import split_list
+
+    lookup = dict(zip(ds.sources["source_id"], ds.sources["url"], strict=True))
+    return " ".join(str(lookup[s]) for s in split_list(cell) if s in lookup)
+
+
+def _troops(low: object, high: object) -> str:
+    if pd.isna(low):  # type: ignore[call-overload]
+        return ""
+    return f"{int(low):,}" if low == high else f"{int(low):,}–{int(high):,}"  # type: ignore[call-overload]
+
+
+def sites_table(ds: Dataset, selection: Selection, today: dt.date) -> pd.DataFrame:
+    sites = filters.deployments(ds, selection, today)
+    names = _names(ds)
+    return pd.DataFrame(
+        {
+            "Site": sites["name"],
+            "Place": sites["place"],
+            "Country": sites["country_iso3"].map(names),
+            "Type": sites["site_type"].map(theme.SITE_LABELS),
+            "Kind": sites["kind"].map(theme.KIND_LABELS),
+            "Unit": sites["unit"],
+            "From": sites["start_date"].map(format_partial),
+            "Until": sites["end_date"].map(
+                lambda v: format_partial(v) if isinstance(v, str) else ""
+            ),
+            "Troops": [
+                _troops(a, b)
+                for a, b in zip(sites["troops_low"], sites["troops_high"], strict=True)
+            ],
+            "Troops as of": sites["troops_as_of"].fillna(""),
+            "Latitude": sites["lat"],
+            "Longitude": sites["lon"],
+            "Location precision": sites["coord_precision"],
+            "Sources": sites["source_ids"].map(lambda c: _urls(ds, c)),
+        }
+    ).reset_index(drop=True)
+
+
+def interventions_table(ds: Dataset, selection: Selection, today: dt.date) -> pd.DataFrame:
+    inter = filters.interventions(ds, selection, today).sort_values("start")
+    names = _names(ds)
+    return pd.DataFrame(
+        {
+            "Intervention": inter["title"],
+            "Country": inter["country_iso3"].map(names),
+            "Kind": inter["kind"].map(theme.KIND_LABELS),
+            "Inside Russia": inter["inside_russia"].map({True: "yes", False: "no"}),
+            "From": inter["start_date"].map(format_partial),
+            "Until": inter["end_date"].map(
+                lambda v: format_partial(v) if isinstance(v, str) else "ongoing"
+            ),
+            "Troops": [
+                _troops(a, b)
+                for a, b in zip(inter["troops_low"], inter["troops_high"], strict=True)
+            ],
+            "Troops as of": inter["troops_as_of"].fillna(""),
+            "Summary": inter["summary"],
+            "Sources": inter["source_ids"].map(lambda c: _urls(ds, c)),
+        }
+    ).reset_index(drop=True)
+
+
+def events_table(ds: Dataset, selection: Selection, today: dt.date) -> pd.DataFrame:
+    events = filters.events(ds, selection, today).sort_values("when", ascending=False)
+    names = _names(ds)
+    return pd.DataFrame(
+        {
+            "Date": events["date"].map(format_partial),
+            "Country": events["country_iso3"].map(names),
+            "Event": events["title"],
+            "Kind": events["kind"].map(theme.KIND_LABELS),
+            "Sources": events["source_ids"].map(lambda c: _urls(ds, c)),
+        }
+    ).reset_index(drop=True)
+
+
+def country_status_table(ds: Dataset, day: dt.date) -> pd.DataFrame:
+    status = filters.country_status(ds, day)
+    return pd.DataFrame(
+        {
+            "Country": status["name"],
+            "Status": status["status"].map(theme.STATUS_LABELS),
+            "Active operations": status["operations"],
+            "Active sites": status["sites"],
+        }
+    )
+
+
+def sources_table(ds: Dataset) -> pd.DataFrame:
+    src = ds.sources.sort_values(["publisher", "title"])
+    return pd.DataFrame(
+        {
+            "Id": src["source_id"],
+            "Title": src["title"],
+            "Publisher": src["publisher"],
+            "Published": src["published"].fillna(""),
+            "Accessed": src["accessed"],
+            "Link": src["url"],
+        }
+    ).reset_index(drop=True)

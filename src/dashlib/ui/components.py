@@ -1,0 +1,79 @@
+"""Reusable ``show_*`` blocks: charts with their text alternative, headers, footers."""
+
+from __future__ import annotations
+
+from typing import Any
+
+import pandas as pd
+import plotly.graph_objects as go
+import streamlit as st
+
+from dashlib import theme
+from dashlib.dataset import Dataset
+from dashlib.ui.data import Loaded
+from dashlib.ui.text import md_escape
+
+# plotly.js loads its base map from here (served by Streamlit static serving) instead of
+# cdn.plot.ly; see static/topojson and .streamlit/config.toml.
+TOPOJSON_URL = "/app/static/topojson/"
+PLOTLY_CONFIG: dict[str, Any] = {
+    "topojsonURL": TOPOJSON_URL,
+    "displaylogo": False,
+    "responsive": True,
+    "modeBarButtonsToRemove": ["lasso2d", "select2d"],
+    "toImageButtonOptions": {"format": "png", "scale": 2},
+}
+
+
+def show_pending(loaded: Loaded) -> None:
+    if loaded.pending:
+        st.warning(
+            "An update to the data is pending review; you are seeing the last published version.",
+            icon=":material/schedule:",
+        )
+
+
+def show_chart(
+    fig: go.Figure,
+    key: str,
+    *,
+    select: bool = False,
+    table: pd.DataFrame | None = None,
+    table_label: str = "Data table",
+) -> Any:
+    """The chart, its one-paragraph text summary, and the data as a table."""
+    summary = str(fig.layout.meta["summary"]) if fig.layout.meta else ""
+    kwargs: dict[str, Any] = {"key": key, "config": PLOTLY_CONFIG, "width": "stretch"}
+    if select:
+        kwargs.update(on_select="rerun", selection_mode=("points",))
+    event = st.plotly_chart(fig, **kwargs)
+    if summary:
+        st.markdown(f"**In words:** {md_escape(summary)}")
+    if table is not None:
+        with st.expander(f"{table_label} ({len(table)} rows)"):
+            st.dataframe(table, hide_index=True, width="stretch")
+    return event
+
+
+def show_footer(ds: Dataset) -> None:
+    st.caption(
+        md_escape(
+            f"Data version {ds.version} · sources checked up to "
+            f"{ds.last_updated:%d %B %Y} · {theme.CREDIT}"
+        )
+    )
+
+
+def show_embed_header(fig: go.Figure, ds: Dataset) -> None:
+    """In embed mode the chart carries its own title and source; add only the data date."""
+    st.caption(md_escape(f"{theme.ISSUE_TITLE} · data checked {ds.last_updated:%d %b %Y}"))
+
+
+def show_data_problems(loaded: Loaded) -> bool:
+    """When nothing valid was ever loaded, explain and stop. Returns True if stopped."""
+    if loaded.dataset is not None:
+        return False
+    st.error("The data could not be loaded. Editors: run `python -m dashlib validate data`.")
+    with st.expander("Problems"):
+        st.code("\n".join(str(p) for p in loaded.problems[:200]), language=None)
+    return True

@@ -1,0 +1,71 @@
+"""Cached loading: validate once per change of the files, share one Dataset with every reader.
+
+The cache key is the content hash of the data files, so an edited CSV shows up on the next
+rerun without a restart. ``st.cache_resource`` hands every session the same object (the
+dataset is read-only); ``st.cache_data`` would copy it into each session.
+If the files stop validating, readers keep the last valid dataset and see an
+"update pending" note; the problems are listed for editors.
+"""
+
+from __future__ import annotations
+
+import os
+from dataclasses import dataclass, field
+from pathlib import Path
+from threading import Lock
+
+import streamlit as st
+
+from dashlib.dataset import DEFAULT_DATA_DIR, Dataset, content_hash, load
+from dashlib.problems import DataError, Problem
+
+
+def data_dir() -> Path:
+    """The data folder: ``DASHLIB_DATA_DIR`` in the environment, else the repo's data/."""
+    return Path(os.environ.get("DASHLIB_DATA_DIR", str(DEFAULT_DATA_DIR))).resolve()
+
+
+@dataclass
+class _LastGood:
+    dataset: Dataset | None = None
+    lock: Lock = field(default_factory=Lock)
+
+
+@st.cache_resource(show_spinner=False)
+def _last_good(folder: str) -> _LastGood:
+    return _LastGood()
+
+
+@st.cache_resource(show_spinner="Checking the data…", max_entries=4)
+def _load(folder: str, digest: str) -> Dataset | DataError:
+    try:
+        return load(Path(folder))
+    except DataError as err:
+        return err
+
+
+@dataclass(frozen=True)
+class Loaded:
+    """What the pages get: the dataset to show and, when the files are invalid, the problems."""
+
+    dataset: Dataset | None
+    problems: tuple[Problem, ...] = ()
+
+    @property
+    def pending(self) -> bool:
+        return bool(self.problems)
+
+
+def get_dataset() -> Loaded:
+    folder = data_dir()
+    result = _load(str(folder), content_hash(folder))
+    holder = _last_good(str(folder))
+    if isinstance(result, Dataset):
+        with holder.lock:
+            holder.dataset = result
+        return Loaded(result)
+    with holder.lock:
+        last = holder.dataset
+    if last is None:  # never valid since start: try the last committed data is not possible here
+        return Loaded(None, tuple(result.problems))
+    return Loaded(last, tuple(result.problems))

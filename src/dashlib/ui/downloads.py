@@ -1,0 +1,25 @@
+"""Downloadable files built from the data folder."""
+
+from __future__ import annotations
+
+import io
+import zipfile
+
+import streamlit as st
+
+from dashlib.dataset import data_files
+from dashlib.ui.data import data_dir
+
+
+@st.cache_data(max_entries=2, show_spinner=False)
+def dataset_zip(version: str) -> bytes:
+    """The CSV files, datapackage.json and geo files as a zip (cached per data version)."""
+    folder = data_dir()
+    buffer = io.BytesIO()
+    with zipfile.ZipFile(buffer, "w", zipfile.ZIP_DEFLATED) as archive:
+        for path in data_files(folder):
+            archive.write(path, path.relative_to(folder).as_posix())
+        readme = folder / "README.md"
+        if readme.exists():
+            archive.write(readme, "README.md")
+    return buffer.getvalue()

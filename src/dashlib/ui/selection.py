@@ -1,0 +1,179 @@
+"""The shared sidebar: one Selection, kept in the URL so every view is a shareable link."""
+
+from __future__ import annotations
+
+import datetime as dt
+from typing import Any
+
+import streamlit as st
+
+from dashlib import theme
+from dashlib.dataset import Dataset
+from dashlib.selection import FIRST_DATE, Selection
+from dashlib.ui.text import md_escape
+
+_KEYS = {
+    "countries": "sel_countries",
+    "range": "sel_range",
+    "as_of": "sel_as_of",
+    "kinds": "sel_kinds",
+    "query": "sel_query",
+    "intervention": "sel_intervention",
+}
+_WRITTEN = "sel_written_params"
+_PENDING = "sel_pending_countries"
+_NOTES = "sel_notes"
+ALL = ""
+
+
+def today() -> dt.date:
+    return dt.date.today()
+
+
+def is_embedded() -> bool:
+    """True for ``?embed=true`` (Streamlit hides that parameter from st.query_params)."""
+    return bool(st.context.is_embedded)
+
+
+def _params() -> dict[str, str]:
+    return {k: st.query_params.get(k, "") for k in st.query_params.keys()}
+
+
+def _apply_to_widgets(sel: Selection, now: dt.date) -> None:
+    st.session_state[_KEYS["countries"]] = list(sel.countries)
+    st.session_state[_KEYS["range"]] = (sel.date_from or FIRST_DATE, sel.date_to or now)
+    st.session_state[_KEYS["as_of"]] = sel.as_of or now
+    st.session_state[_KEYS["kinds"]] = list(sel.kinds)
+    st.session_state[_KEYS["query"]] = sel.query
+    st.session_state[_KEYS["intervention"]] = sel.intervention or ALL
+
+
+def _parse(ds: Dataset, params: dict[str, str], now: dt.date) -> Selection:
+    sel, notes = Selection.from_params(
+        params,
+        countries=set(ds.countries["iso3"]),
+        kinds=set(theme.KIND_ORDER),
+        interventions=set(ds.interventions["intervention_id"]),
+        today=now,
+    )
+    st.session_state[_NOTES] = notes
+    return sel
+
+
+def request_countries(codes: list[str]) -> None:
+    """Ask the sidebar to select these countries on the next run (from a map click)."""
+    st.session_state[_PENDING] = codes
+
+
+def _from_widgets(now: dt.date) -> Selection:
+    state = st.session_state
+    start, end = state[_KEYS["range"]]
+    as_of = state[_KEYS["as_of"]]
+    return Selection(
+        countries=tuple(sorted(state[_KEYS["countries"]])),
+        date_from=None if start == FIRST_DATE else start,
+        date_to=None if end == now else end,
+        as_of=None if as_of == now else as_of,
+        kinds=tuple(k for k in theme.KIND_ORDER if k in state[_KEYS["kinds"]]),
+        query=state[_KEYS["query"]].strip()[:200],
+        intervention=state[_KEYS["intervention"]] or None,
+    )
+
+
+def current_selection(ds: Dataset) -> Selection:
+    """Read the selection (URL on first run or after a link, then the widgets).
+
+    In embed mode nothing is drawn: the URL alone decides. Otherwise the sidebar is drawn and
+    the URL rewritten to match it.
+    """
+    now = today()
+    params = _params()
+    if is_embedded():
+        return _parse(ds, params, now)
+    own = {k: v for k, v in params.items() if k != "embed"}
+    written = st.session_state.get(_WRITTEN)
+    if written is None or (own and own != written):
+        _apply_to_widgets(_parse(ds, own, now), now)
+    elif any(key not in st.session_state for key in _KEYS.values()):
+        # Streamlit drops a widget's state when a run does not draw it; the last selection we
+        # wrote (a plain key, kept) restores it.
+        _apply_to_widgets(Selection.from_params(written, today=now)[0], now)
+    else:
+        # A page switch gives the sidebar widgets new identities, and a new widget ignores the
+        # old one's value unless the value was set through session_state: re-set each one.
+        for key in _KEYS.values():
+            st.session_state[key] = st.session_state[key]
+    if _PENDING in st.session_state:
+        st.session_state[_KEYS["countries"]] = st.session_state.pop(_PENDING)
+    _sidebar(ds, now)
+    sel = _from_widgets(now)
+    new = sel.to_params()
+    if new != own:
+        st.query_params.from_dict(new)
+    st.session_state[_WRITTEN] = new
+    return sel
+
+
+def _reset() -> None:
+    _apply_to_widgets(Selection(), today())
+    st.session_state[_NOTES] = []
+
+
+def _sidebar(ds: Dataset, now: dt.date) -> None:
+    names = dict(zip(ds.countries["iso3"], ds.countries["name"], strict=True))
+    titles = dict(zip(ds.interventions["intervention_id"], ds.interventions["title"], strict=True))
+    with st.sidebar:
+        st.header("Filter the views")
+        st.multiselect(
+            "Countries",
+            options=sorted(names, key=lambda c: names[c]),
+            format_func=lambda c: names.get(c, c),
+            key=_KEYS["countries"],
+            placeholder="All 15 states",
+        )
+        st.slider(
+            "Date range (timeline, excerpts)",
+            min_value=FIRST_DATE,
+            max_value=now,
+            key=_KEYS["range"],
+            format="YYYY-MM-DD",
+        )
+        st.slider(
+            "Map as of",
+            min_value=FIRST_DATE,
+            max_value=now,
+            key=_KEYS["as_of"],
+            format="YYYY-MM-DD",
+        )
+        st.multiselect(
+            "Kinds",
+            options=list(theme.KIND_ORDER),
+            format_func=lambda k: theme.KIND_LABELS[k],
+            key=_KEYS["kinds"],
+            placeholder="All kinds",
+        )
+        st.selectbox(
+            "Intervention",
+            options=[ALL, *sorted(titles, key=lambda i: titles[i])],
+            format_func=lambda i: titles.get(i, "All interventions"),
+            key=_KEYS["intervention"],
+        )
+        st.text_input(
+            "Search excerpts",
+            key=_KEYS["query"],
+            max_chars=200,
+            placeholder="e.g. Kiev, Alma-Ata, peacekeepers",
+        )
+        st.button("Reset filters", on_click=_reset)
+        st.caption("The address bar holds this selection: copy it to share this view.")
+
+
+def show_notes() -> None:
+    """Tell the reader which URL parameters were dropped."""
+    notes: list[Any] = st.session_state.get(_NOTES) or []
+    if notes:
+        st.info(
+            "Some of the link's settings were not understood and were ignored: "
+            + md_escape(" ".join(str(n) for n in notes)),
+            icon=":material/info:",
+        )

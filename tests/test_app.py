@@ -1,0 +1,176 @@
+"""Every page through Streamlit's AppTest: renders, reacts to each control, restores a link."""
+
+from __future__ import annotations
+
+import datetime as dt
+import re
+from collections.abc import Iterator
+
+import pytest
+from conftest import FIXTURES, REPO
+from streamlit.testing.v1 import AppTest
+
+PAGES = [
+    "pages/overview.py",
+    "pages/map.py",
+    "pages/timeline.py",
+    "pages/excerpts.py",
+    "pages/about.py",
+]
+
+
+@pytest.fixture(autouse=True)
+def fixture_data(monkeypatch: pytest.MonkeyPatch) -> Iterator[None]:
+    monkeypatch.setenv("DASHLIB_DATA_DIR", str(FIXTURES / "valid"))
+    yield
+
+
+def app(page: str | None = None, embedded: bool = False, **params: str) -> AppTest:
+    at = AppTest.from_file(str(REPO / "app.py"), default_timeout=60)
+    if embedded:  # what ?embed=true sets in a browser
+        at.context["is_embedded"] = True
+    for key, value in params.items():
+        at.query_params[key] = value
+    at.run()
+    if page:
+        at.switch_page(page)
+        for key, value in params.items():  # a page switch in AppTest clears the URL
+            at.query_params[key] = value
+        at.run()
+    assert not at.exception, [e.value for e in at.exception]
+    return at
+
+
+def words(at: AppTest) -> str:
+    """The chart's text summary ('In words: …') shown under each chart."""
+    found = [unescape(m.value) for m in at.markdown if m.value.startswith("**In words:**")]
+    assert found, "no text summary on the page"
+    return found[0]
+
+
+def unescape(markdown: str) -> str:
+    """Markdown as the reader sees it (the app backslash-escapes text from the data)."""
+    return re.sub(r"\\(.)", r"\1", markdown)
+
+
+def texts(at: AppTest) -> str:
+    return "\n".join(unescape(m.value) for m in at.markdown)
+
+
+@pytest.mark.parametrize("page", PAGES)
+def test_every_page_renders(page: str) -> None:
+    at = app(page)
+    assert at.title, f"{page} has no title"
+
+
+@pytest.mark.parametrize("page", PAGES)
+def test_every_page_renders_on_shipped_data(page: str, monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.setenv("DASHLIB_DATA_DIR", str(REPO / "data"))
+    app(page)
+
+
+def test_country_control_filters_the_map() -> None:
+    at = app("pages/map.py")
+    before = words(at)
+    at.multiselect(key="sel_countries").set_value(["KAZ"]).run()
+    after = words(at)
+    assert before != after and "in Kazakhstan" in after
+    assert at.query_params["country"] == "KAZ"
+
+
+def test_as_of_control_moves_the_map_in_time() -> None:
+    at = app("pages/map.py")
+    at.slider(key="sel_as_of").set_value(dt.date(2010, 6, 1)).run()
+    summary = words(at)
+    assert "1 June 2010" in summary and "Ukraine" not in summary.split("stationed")[0]
+    assert at.query_params["date"] == "2010-06-01"
+
+
+def test_kind_and_range_controls_filter_the_timeline() -> None:
+    at = app("pages/timeline.py")
+    assert "4 intervention(s)" in words(at)
+    at.multiselect(key="sel_kinds").set_value(["war"]).run()
+    assert "1 intervention(s)" in words(at)
+    at.multiselect(key="sel_kinds").set_value([]).run()
+    at.slider(key="sel_range").set_value((dt.date(2020, 1, 1), dt.date(2023, 1, 1))).run()
+    summary = words(at)
+    assert "2 intervention(s)" in summary  # the ongoing occupation and the CSTO deployment
+    assert at.query_params["from"] == "2020-01-01"
+
+
+def test_intervention_control_focuses_the_timeline() -> None:
+    at = app("pages/timeline.py")
+    at.selectbox(key="sel_intervention").set_value("int-three").run()
+    assert "1 intervention(s)" in words(at)
+    assert at.query_params["intervention"] == "int-three"
+
+
+def test_search_highlights_and_finds_variants() -> None:
+    at = app("pages/excerpts.py")
+    assert "3 excerpt(s)." in texts(at)
+    at.text_input(key="sel_query").set_value("Kyiv").run()
+    body = texts(at)
+    assert "1 excerpt(s) match" in body
+    assert (
+        ":orange-background[**Kiev**]" in body
+    )  # the variant found in the text is marked  # the variant in the text is highlighted
+    at.text_input(key="sel_query").set_value("Chisinau").run()
+    assert "1 excerpt(s) match" in texts(at)  # finds Kishinev via the fixture's variants
+
+
+def test_query_params_restore_a_selection() -> None:
+    at = app("pages/timeline.py", country="UKR,GEO", kind="occupation", q="Kiev")
+    assert at.multiselect(key="sel_countries").value == ["GEO", "UKR"]
+    assert at.multiselect(key="sel_kinds").value == ["occupation"]
+    assert at.text_input(key="sel_query").value == "Kiev"
+    assert "1 intervention(s)" in words(at)
+
+
+@pytest.mark.parametrize(
+    "params,expected",
+    [
+        ({"country": "XXX"}, "unknown country 'XXX'"),
+        ({"date": "06/01/2022"}, "dates are written YYYY-MM-DD"),
+        ({"from": "2020-01-01", "to": "2010-01-01"}, "'from' is after 'to'"),
+        ({"kind": "invasion"}, "unknown kind 'invasion'"),
+        ({"bogus": "1"}, "unknown parameter 'bogus'"),
+    ],
+)
+def test_bad_params_give_a_note(params: dict[str, str], expected: str) -> None:
+    at = app("pages/map.py", **params)
+    notes = " ".join(i.value for i in at.info).replace("\\", "")
+    assert expected in notes
+
+
+def test_embed_mode_has_no_sidebar_controls() -> None:
+    at = app("pages/map.py", embedded=True, country="UKR")
+    assert len(at.sidebar.multiselect) == 0 and len(at.sidebar.text_input) == 0
+    assert not at.title  # only the chart, its title inside the figure
+
+
+def test_data_edit_shows_without_restart(tmp_path, monkeypatch: pytest.MonkeyPatch) -> None:  # type: ignore[no-untyped-def]
+    import shutil
+
+    folder = tmp_path / "data"
+    shutil.copytree(FIXTURES / "valid", folder)
+    monkeypatch.setenv("DASHLIB_DATA_DIR", str(folder))
+    at = app("pages/timeline.py")
+    assert "First test intervention" in words(at) or "Fourth test intervention" in words(at)
+    path = folder / "interventions.csv"
+    path.write_text(path.read_text().replace("Fourth test intervention", "Renamed war"))
+    at.run()
+    assert "Renamed war" in words(at)
+
+
+def test_invalid_edit_keeps_last_good_data(tmp_path, monkeypatch: pytest.MonkeyPatch) -> None:  # type: ignore[no-untyped-def]
+    import shutil
+
+    folder = tmp_path / "data"
+    shutil.copytree(FIXTURES / "valid", folder)
+    monkeypatch.setenv("DASHLIB_DATA_DIR", str(folder))
+    at = app("pages/timeline.py")
+    (folder / "events.csv").write_text("broken;file\n")
+    at.run()
+    assert not at.exception
+    assert any("pending" in w.value for w in at.warning)
+    assert "4 intervention(s)" in words(at)
