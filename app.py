@@ -1,12 +1,14 @@
 """Router: page config, navigation, then the chosen page. Pages live in pages/."""
 
+from pathlib import Path
+
 import streamlit as st
 
 from dashlib.ui.selection import is_embedded
 
 st.set_page_config(
     page_title="Russia's military reach since 1991",
-    page_icon=":material/public:",
+    page_icon=str(Path(__file__).parent / "static" / "favicon.png"),
     layout="wide",
     initial_sidebar_state="collapsed" if is_embedded() else "auto",
 )

@@ -9,7 +9,7 @@ from dashlib.ui.map_events import handle_map_selection
 from dashlib.ui.page import start_page
 
 ctx = start_page()
-fig = build_map_animation(ctx.ds, ctx.sel, ctx.today)
+fig = build_map_animation(ctx.ds, ctx.sel, ctx.today, height=780)
 if ctx.embedded:
     show_chart(fig, "map_embed")
     show_embed_header(fig, ctx.ds)

@@ -39,7 +39,7 @@ cols[3].metric("Ongoing operations", figures["ongoing"])
 
 left, right = st.columns([3, 2], gap="large")
 with left:
-    show_chart(build_map_figure(ds, ctx.sel, ctx.today, height=460), "overview_map")
+    show_chart(build_map_figure(ds, ctx.sel, ctx.today, height=560), "overview_map")
     st.page_link(
         "pages/map.py",
         label="Explore the full map",

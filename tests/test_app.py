@@ -7,8 +7,9 @@ import re
 from collections.abc import Iterator
 
 import pytest
-from conftest import FIXTURES, REPO
 from streamlit.testing.v1 import AppTest
+
+from conftest import FIXTURES, REPO
 
 PAGES = [
     "pages/overview.py",

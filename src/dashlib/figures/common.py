@@ -51,6 +51,25 @@ def source_line(ds: Dataset, source_ids: Iterable[object]) -> str:
     return f"Source: {names}. Data version {ds.version}, checked {ds.last_updated:%d %b %Y}."
 
 
+def wrap(text: str, width: int) -> list[str]:
+    """Split ``text`` into lines of at most ``width`` characters (plotly does not wrap)."""
+    lines: list[str] = []
+    line = ""
+    for word in text.split():
+        if line and len(line) + 1 + len(word) > width:
+            lines.append(line)
+            line = word
+        else:
+            line = f"{line} {word}".strip()
+    if line:
+        lines.append(line)
+    return lines
+
+
+TITLE_WIDTH = 40  # characters per line that fit a 375 px phone at the title's size
+NOTE_WIDTH = 52  # the same for the 13 px subtitle; the 10 px source lines take more
+
+
 def frame_layout(
     fig: go.Figure,
     *,
@@ -59,51 +78,67 @@ def frame_layout(
     source: str,
     summary: str,
     height: int,
-    bottom: int = 70,
+    extra_top: int = 0,
 ) -> go.Figure:
-    """Title, subtitle, source and credit lines, fonts and margins, in one place."""
+    """Title, subtitle, source and credit lines, fonts, legend and margins, in one place.
+
+    The whole text block sits above the chart: its height is known in advance (lines are
+    wrapped here), so nothing overlaps at any width. The legend sits below the chart and
+    plotly grows the bottom margin to fit it however many rows it wraps to.
+    """
+    title_lines = [f"<b>{esc(line)}</b>" for line in wrap(title, TITLE_WIDTH)]
+    sub_lines = [esc(line) for line in wrap(subtitle, NOTE_WIDTH)]
+    note_lines = [esc(line) for line in wrap(f"{source} {theme.CREDIT}", NOTE_WIDTH + 16)]
+    text = (
+        "<br>".join(title_lines)
+        + f"<br><span style='font-size:13px;color:{theme.MUTED}'>"
+        + "<br>".join(sub_lines)
+        + "</span>"
+        + f"<br><span style='font-size:10px;color:{theme.MUTED}'>"
+        + "<br>".join(note_lines)
+        + "</span>"
+    )
+    top = 30 + 22 * len(title_lines) + 20 * len(sub_lines) + 20 * len(note_lines) + 8
     fig.update_layout(
         title={
-            "text": f"<b>{esc(title)}</b><br><span style='font-size:13px;color:{theme.MUTED}'>"
-            f"{esc(subtitle)}</span>",
-            "x": 0.01,
+            "text": text,
+            # plotly anchors a multi-line title by its first baseline: leave room above it.
+            "x": 0,
+            "xref": "container",
             "xanchor": "left",
-            "y": 0.98,
+            "yref": "container",
+            "y": 1 - 26 / height,
             "yanchor": "top",
-            "font": {"size": 18, "color": theme.INK},
+            "pad": {"l": 10},
+            "font": {"size": 17, "color": theme.INK},
         },
         font={"family": theme.FONT, "color": theme.INK, "size": 12},
         paper_bgcolor="white",
         plot_bgcolor="white",
         height=height,
-        margin={"l": 10, "r": 10, "t": 78, "b": bottom},
+        margin={"l": 10, "r": 10, "t": top + extra_top, "b": 10, "autoexpand": True},
         legend={
             "orientation": "h",
-            "y": -0.02,
+            "yref": "paper",
+            "y": -0.01,
             "yanchor": "top",
             "x": 0,
+            "xanchor": "left",
             "font": {"size": 11},
-            "bgcolor": "rgba(255,255,255,0.8)",
+            "itemsizing": "constant",
         },
         hoverlabel={
             "bgcolor": "white",
             "font": {"family": theme.FONT, "size": 12},
             "align": "left",
         },
-        meta={"summary": summary, "title": title, "source": source},
-    )
-    fig.add_annotation(
-        text=f"{esc(source)}<br>{esc(theme.CREDIT)}",
-        xref="paper",
-        yref="paper",
-        x=0,
-        y=0,
-        yshift=-bottom + 4,
-        xanchor="left",
-        yanchor="bottom",
-        showarrow=False,
-        align="left",
-        font={"size": 10, "color": theme.MUTED},
+        meta={
+            "summary": summary,
+            "title": title,
+            "subtitle": subtitle,
+            "source": source,
+            "credit": theme.CREDIT,
+        },
     )
     return fig
 

@@ -23,9 +23,10 @@ from dashlib.summaries import map_summary
 
 # The region, not all of Eurasia: Russia crosses 180°, so fitbounds would span the globe.
 GEO_LAYOUT: dict[str, Any] = {
-    "projection": {"type": "conic equal area", "rotation": {"lon": 75}, "parallels": [43, 68]},
-    "lonaxis": {"range": [20, 190]},
-    "lataxis": {"range": [36, 80]},
+    # Centred at 95°E so both Kaliningrad and Chukotka fit (Russia crosses 180°).
+    "projection": {"type": "conic equal area", "rotation": {"lon": 95}, "parallels": [40, 65]},
+    "lonaxis": {"range": [22, 188]},
+    "lataxis": {"range": [37, 84]},
     "resolution": 50,
     "scope": "world",
     "showland": True,
@@ -41,7 +42,7 @@ GEO_LAYOUT: dict[str, Any] = {
     "coastlinecolor": "#9E9E9E",
     "coastlinewidth": 0.5,
     "showframe": False,
-    "bgcolor": "white",
+    "bgcolor": "#EAF2F8",
 }
 MAX_MARKER = 34
 MIN_MARKER = 7
@@ -263,8 +264,7 @@ def build_map_figure(
     selection: Selection,
     today: dt.date | None = None,
     height: int = 640,
-    bottom: int = 150,
-    top: int = 78,
+    extra_top: int = 0,
     sites: _Sites | None = None,
 ) -> go.Figure:
     """Map of the region as of the selection's date (default today)."""
@@ -284,14 +284,15 @@ def build_map_figure(
     active = sites.active(day)
     frame_layout(
         fig,
-        title=f"Russian military presence on {day:%d %B %Y}",
-        subtitle="Deployment sites sized by troops (range in hover); countries shaded by status",
+        title=f"Russian military presence, {day:%-d %b %Y}",
+        subtitle="Circles: deployment sites, area by troop numbers (range in the hover), "
+        "colour by kind. Countries shaded by their status on that day.",
         source=source_line(ds, sites.sources[active].tolist()),
         summary=map_summary(ds, selection, today),
         height=height,
-        bottom=bottom,
+        extra_top=extra_top,
     )
-    fig.update_layout(clickmode="event+select", dragmode=False, margin={"t": top})
+    fig.update_layout(clickmode="event+select", dragmode="pan")
     return fig
 
 
@@ -321,7 +322,7 @@ def animation_days(today: dt.date, first_year: int = 1991) -> list[dt.date]:
 
 
 def build_map_animation(
-    ds: Dataset, selection: Selection, today: dt.date | None = None, height: int = 700
+    ds: Dataset, selection: Selection, today: dt.date | None = None, height: int = 680
 ) -> go.Figure:
     """The map with a play button that animates 1991 → today, one frame per year.
 
@@ -334,7 +335,7 @@ def build_map_animation(
     sites = _Sites(ds, selection)
     timeline = filters.StatusTimeline(ds)
     base = build_map_figure(
-        ds, selection.with_(as_of=start_day), today, height=height, bottom=150, top=130, sites=sites
+        ds, selection.with_(as_of=start_day), today, height=height, extra_top=92, sites=sites
     )
     n_status = len(theme.STATUS_ORDER)
     first_site = n_status + (1 if ds.crimea_geojson else 0) + 1
@@ -346,7 +347,7 @@ def build_map_animation(
             "data": _status_data(timeline, day) + sites.trace_data(day),
             "traces": indices,
             "layout": {
-                "title": {"text": title.replace(f"{start_day:%d %B %Y}", f"{day:%d %B %Y}")}
+                "title": {"text": title.replace(f"{start_day:%-d %b %Y}", f"{day:%-d %b %Y}")}
             },
         }
         for day in days
@@ -376,7 +377,7 @@ def build_map_animation(
                 "y": 1.0,
                 "xanchor": "left",
                 "yanchor": "bottom",
-                "pad": {"b": 8, "r": 8},
+                "pad": {"b": 50, "r": 8},
                 "showactive": False,
                 "buttons": [
                     {
@@ -410,12 +411,12 @@ def build_map_animation(
             {
                 "active": active,
                 "steps": steps,
-                "x": 0.30,
-                "len": 0.70,
+                "x": 0.0,
+                "len": 1.0,
                 "y": 1.0,
                 "yanchor": "bottom",
                 "pad": {"t": 0, "b": 4},
-                "currentvalue": {"prefix": "Year: ", "font": {"size": 12}, "xanchor": "left"},
+                "currentvalue": {"prefix": "Showing ", "font": {"size": 12}, "xanchor": "right"},
                 "font": {"size": 9},
                 "ticklen": 3,
             }

@@ -238,7 +238,6 @@ def build_timeline_figure(
         source=source_line(ds, inter["source_ids"].tolist() + events["source_ids"].tolist()),
         summary=timeline_summary(ds, selection, today),
         height=height or max(380, 230 + LANE_HEIGHT * len(lanes)),
-        bottom=130,
     )
     fig.update_layout(
         barmode="overlay",

