@@ -4,6 +4,7 @@ from pathlib import Path
 
 import streamlit as st
 
+from dashlib.ui.editor import editor_password
 from dashlib.ui.selection import is_embedded
 
 st.set_page_config(
@@ -27,6 +28,16 @@ PAGES = [
         "pages/excerpts.py", title="Excerpts", icon=":material/format_quote:", url_path="excerpts"
     ),
     st.Page("pages/about.py", title="About the data", icon=":material/info:", url_path="about"),
+    st.Page(
+        "pages/corrections.py",
+        title="Corrections and updates",
+        icon=":material/history:",
+        url_path="corrections",
+    ),
 ]
+if editor_password():  # without a configured password the editor page does not exist
+    PAGES.append(
+        st.Page("pages/editor.py", title="Edit the data", icon=":material/edit:", url_path="editor")
+    )
 page = st.navigation(PAGES, position="hidden" if is_embedded() else "sidebar")
 page.run()

@@ -5,6 +5,7 @@ import streamlit as st
 from dashlib.figures import build_map_animation
 from dashlib.tables import country_status_table, sites_table
 from dashlib.ui.components import show_chart, show_embed_header, show_footer
+from dashlib.ui.embed_panel import embed_height_script, show_embed_panel
 from dashlib.ui.map_events import handle_map_selection
 from dashlib.ui.page import start_page
 
@@ -13,6 +14,7 @@ fig = build_map_animation(ctx.ds, ctx.sel, ctx.today, height=780)
 if ctx.embedded:
     show_chart(fig, "map_embed")
     show_embed_header(fig, ctx.ds)
+    embed_height_script()
     st.stop()
 
 st.title("Map of Russian deployments")
@@ -20,14 +22,10 @@ st.caption(
     "Click a country to filter every view by it. Use the slider in the sidebar to pick "
     "a date, or press Play to watch 1991 → today."
 )
-event = show_chart(
-    fig,
-    "map_chart",
-    select=True,
-    table=sites_table(ctx.ds, ctx.sel, ctx.today),
-    table_label="Sites on the map",
-)
+sites = sites_table(ctx.ds, ctx.sel, ctx.today)
+event = show_chart(fig, "map_chart", select=True, table=sites, table_label="Sites on the map")
 handle_map_selection(event, ctx.ds, ctx.sel)
+show_embed_panel(fig, page="map", name="map", selection=ctx.sel, table=sites, key="map_dl")
 with st.expander("Country status table"):
     st.dataframe(
         country_status_table(ctx.ds, ctx.sel.as_of_or(ctx.today)), hide_index=True, width="stretch"

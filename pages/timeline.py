@@ -3,8 +3,9 @@
 import streamlit as st
 
 from dashlib.figures import build_timeline_figure
-from dashlib.tables import events_table, interventions_table
+from dashlib.tables import events_table, interventions_table, timeline_table
 from dashlib.ui.components import show_chart, show_embed_header, show_footer
+from dashlib.ui.embed_panel import embed_height_script, show_embed_panel
 from dashlib.ui.page import start_page
 
 ctx = start_page()
@@ -12,6 +13,7 @@ fig = build_timeline_figure(ctx.ds, ctx.sel, ctx.today)
 if ctx.embedded:
     show_chart(fig, "timeline_embed")
     show_embed_header(fig, ctx.ds)
+    embed_height_script()
     st.stop()
 
 st.title("Timeline of interventions")
@@ -24,6 +26,14 @@ show_chart(
     "timeline_chart",
     table=interventions_table(ctx.ds, ctx.sel, ctx.today),
     table_label="Interventions",
+)
+show_embed_panel(
+    fig,
+    page="timeline",
+    name="timeline",
+    selection=ctx.sel,
+    table=timeline_table(ctx.ds, ctx.sel, ctx.today),
+    key="timeline_dl",
 )
 with st.expander("Events table"):
     st.dataframe(events_table(ctx.ds, ctx.sel, ctx.today), hide_index=True, width="stretch")

@@ -1,6 +1,7 @@
-"""Command line: ``python -m dashlib validate [DATA_DIR]`` (and more sub-commands).
+"""Command line: ``python -m dashlib validate [DATA_DIR]`` and ``python -m dashlib export OUT_DIR``.
 
-Exit status: 0 when all is well, 1 when the data has problems, 2 on wrong usage.
+Exit status: 0 when all is well, 1 when the data has problems, 2 on wrong usage (or a bad
+selection for export), 3 when export wrote HTML and CSV but no PNG/SVG (Chromium missing).
 """
 
 from __future__ import annotations
@@ -39,12 +40,62 @@ def _validate(args: argparse.Namespace) -> int:
     return 0
 
 
+def _export(args: argparse.Namespace) -> int:
+    from dashlib.export import cli  # plotly and kaleido load only for this sub-command
+
+    return cli(args)
+
+
+def _diff(args: argparse.Namespace) -> int:
+    from dashlib.diff import cli
+
+    return cli(args.old_dir, args.new_dir, as_json=args.json)
+
+
+def _import_acled(args: argparse.Namespace) -> int:
+    from dashlib.acled import cli
+
+    return cli(args.export, args.data)
+
+
 def build_parser() -> argparse.ArgumentParser:
     parser = argparse.ArgumentParser(prog="python -m dashlib", description=__doc__)
     sub = parser.add_subparsers(dest="command", required=True)
     validate = sub.add_parser("validate", help="check the CSV files against datapackage.json")
     validate.add_argument("data_dir", nargs="?", default=str(DEFAULT_DATA_DIR))
     validate.set_defaults(func=_validate)
+    export = sub.add_parser(
+        "export",
+        help="write every chart as standalone HTML, PNG, SVG and CSV, plus an embed gallery",
+    )
+    export.add_argument("out_dir", help="folder to write into (created if missing)")
+    export.add_argument("--data", default=str(DEFAULT_DATA_DIR), help="data folder")
+    export.add_argument(
+        "--offline", action="store_true", help="inline plotly.js: pages make no network request"
+    )
+    export.add_argument("--country", help="ISO3 codes, comma-separated (as in the app URL)")
+    export.add_argument("--from", dest="date_from", metavar="YYYY-MM-DD")
+    export.add_argument("--to", dest="date_to", metavar="YYYY-MM-DD")
+    export.add_argument("--date", metavar="YYYY-MM-DD", help="the map's as-of date")
+    export.add_argument("--kind", help="intervention kinds, comma-separated")
+    export.add_argument(
+        "--base-url", default="http://localhost:8501", help="the app's public URL, for embed codes"
+    )
+    export.add_argument("--no-images", action="store_true", help="skip PNG/SVG (no Chromium)")
+    export.set_defaults(func=_export)
+    diff = sub.add_parser(
+        "diff", help="row-level differences between two data folders (exit 1 when they differ)"
+    )
+    diff.add_argument("old_dir")
+    diff.add_argument("new_dir")
+    diff.add_argument("--json", action="store_true", help="print the differences as JSON")
+    diff.set_defaults(func=_diff)
+    acled = sub.add_parser(
+        "import-acled", help="merge an ACLED export's Russian-forces events into DATA/acled/"
+    )
+    acled.add_argument("export", help="an ACLED export (CSV, ACLED's column layout)")
+    acled.add_argument("--data", default=str(DEFAULT_DATA_DIR), help="data folder")
+    acled.set_defaults(func=_import_acled)
     return parser
 
 

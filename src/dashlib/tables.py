@@ -95,6 +95,17 @@ def events_table(ds: Dataset, selection: Selection, today: dt.date) -> pd.DataFr
     ).reset_index(drop=True)
 
 
+def timeline_table(ds: Dataset, selection: Selection, today: dt.date) -> pd.DataFrame:
+    """Interventions and events of the timeline in one table (a ``Type`` column tells them)."""
+    inter = interventions_table(ds, selection, today).rename(columns={"Intervention": "Title"})
+    events = events_table(ds, selection, today).rename(columns={"Event": "Title", "Date": "From"})
+    inter.insert(0, "Type", "Intervention")
+    events.insert(0, "Type", "Event")
+    columns = list(dict.fromkeys([*inter.columns, *events.columns]))
+    both = pd.concat([inter, events], ignore_index=True)[columns]
+    return both.astype(object).where(both.notna(), "")
+
+
 def country_status_table(ds: Dataset, day: dt.date) -> pd.DataFrame:
     status = filters.country_status(ds, day)
     return pd.DataFrame(

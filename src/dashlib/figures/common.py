@@ -138,6 +138,7 @@ def frame_layout(
             "subtitle": subtitle,
             "source": source,
             "credit": theme.CREDIT,
+            "title_top": top,  # the margin the title block needs without the play controls
         },
     )
     return fig

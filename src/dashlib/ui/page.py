@@ -23,7 +23,29 @@ class PageContext:
     today: dt.date
 
 
+def ensure_router() -> None:
+    """Make sure this page runs through app.py's st.navigation, never on its own.
+
+    Because a pages/ folder exists, Streamlit runs a server's sessions in its old
+    "pages folder" mode until app.py has called st.navigation once: a deep link such as
+    /about would then run pages/about.py alone, listing the files as a menu and skipping
+    app.py (and its rule that the editor page only exists with a password). Switch that mode
+    off and run app.py instead, so the same URL goes through the router.
+    """
+    import runpy
+    from pathlib import Path
+
+    from streamlit.runtime.pages_manager import PagesManager
+
+    if PagesManager.uses_pages_directory:
+        PagesManager.uses_pages_directory = False
+        # Run the router in this same run (a rerun would lose a button click), then stop.
+        runpy.run_path(str(Path(__file__).resolve().parents[3] / "app.py"))
+        st.stop()
+
+
 def start_page() -> PageContext:
+    ensure_router()
     loaded = get_dataset()
     if show_data_problems(loaded):
         st.stop()

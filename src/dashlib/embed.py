@@ -1,0 +1,179 @@
+"""Embed codes and standalone chart pages (pure: no streamlit import).
+
+- :func:`iframe_snippet`: a responsive ``<iframe>`` plus a tiny listener script that sets the
+  iframe's height from a ``postMessage`` the embedded page sends (as Datawrapper does). The app
+  uses it for its "Embed" panel; the export gallery uses it for the exported files.
+- :func:`standalone_html`: one chart as a self-sufficient HTML page built from the same figure
+  the app shows. plotly.js comes from its CDN, or is inlined with ``offline=True``; the base
+  map (our own topojson from ``static/topojson``, Crimea in Ukraine) is always seeded into the
+  page as ``window.PlotlyGeoAssets`` before plotly.js loads, so no map request leaves the page.
+  The page posts its height to ``window.parent`` (see :data:`HEIGHT_POSTER_JS`).
+
+Message format: ``{"dashlib-embed-height": <pixels>}``. The listener only resizes the iframe
+whose window sent the message, so any number of embeds can share one page.
+"""
+
+from __future__ import annotations
+
+import html
+import json
+from functools import cache
+from pathlib import Path
+from typing import Any
+from urllib.parse import urlencode
+
+import plotly.graph_objects as go
+import plotly.io as pio
+
+from dashlib import theme
+from dashlib.selection import Selection
+
+TOPOJSON_DIR = Path(__file__).resolve().parents[2] / "static" / "topojson"
+MESSAGE_KEY = "dashlib-embed-height"
+GEO_TRACES = {"choropleth", "scattergeo"}
+
+# Sent by an embedded page: its height, on load and whenever it changes size.
+HEIGHT_POSTER_JS = (
+    "(function(){if(window.parent===window)return;var last=0;function post(){"
+    "var h=Math.ceil(document.body.getBoundingClientRect().height);"
+    "if(h&&h!==last){last=h;window.parent.postMessage({'" + MESSAGE_KEY + "':h},'*');}}"
+    "window.addEventListener('load',post);window.addEventListener('resize',post);"
+    "if(window.ResizeObserver){new ResizeObserver(post).observe(document.body);}"
+    "setTimeout(post,500);})();"
+)
+
+# Runs once on the host page; resizes the iframe whose window sent a height.
+RESIZE_LISTENER_JS = (
+    "(function(){if(window.dashlibEmbedListener)return;window.dashlibEmbedListener=1;"
+    "window.addEventListener('message',function(e){var h=e.data&&e.data['" + MESSAGE_KEY + "'];"
+    "if(typeof h!=='number'||!(h>0))return;h=Math.min(Math.ceil(h),10000);"
+    "var f=document.getElementsByTagName('iframe');for(var i=0;i<f.length;i++){"
+    "if(f[i].contentWindow===e.source){f[i].style.height=h+'px';}}});})();"
+)
+
+PLOTLY_CONFIG: dict[str, Any] = {
+    "displaylogo": False,
+    "responsive": True,
+    "modeBarButtonsToRemove": ["lasso2d", "select2d"],
+    "toImageButtonOptions": {"format": "png", "scale": 2},
+}
+
+_PAGE_CSS = (
+    "html,body{margin:0;padding:0;background:#fff;}"
+    f"body{{font-family:{theme.FONT};color:{theme.INK};}}"
+    "figure{margin:0;}"
+    ".sr-only{position:absolute;width:1px;height:1px;padding:0;margin:-1px;overflow:hidden;"
+    "clip:rect(0,0,0,0);white-space:nowrap;border:0;}"
+    "noscript p{margin:8px;font-size:14px;line-height:1.4;}"
+)
+
+
+def embed_url(base_url: str, page: str, selection: Selection) -> str:
+    """The app's URL for ``page`` in embed mode with the selection's parameters."""
+    params = {"embed": "true", **selection.to_params()}
+    return f"{base_url.rstrip('/')}/{page.strip('/')}?{urlencode(params)}"
+
+
+def iframe_code(src: str, title: str, height: int) -> str:
+    """The responsive iframe and the listener that resizes it (a copy-paste embed code)."""
+    return (
+        f'<iframe src="{html.escape(src)}" title="{html.escape(title)}" '
+        f'style="width:100%;min-width:100%;border:0;height:{int(height)}px" '
+        f'height="{int(height)}" scrolling="no" loading="lazy"></iframe>\n'
+        f"<script>{RESIZE_LISTENER_JS}</script>"
+    )
+
+
+def iframe_snippet(
+    base_url: str, page: str, selection: Selection, title: str, height: int = 650
+) -> str:
+    """Embed code for the app's ``page`` (``map``, ``timeline`` …) showing ``selection``.
+
+    >>> s = iframe_snippet("https://x.org/", "map", Selection(countries=("GEO",)), "Map", 600)
+    >>> 'src="https://x.org/map?embed=true&amp;country=GEO"' in s
+    True
+    """
+    return iframe_code(embed_url(base_url, page, selection), title, height)
+
+
+@cache
+def topojson_text(name: str) -> str:
+    """A topojson file from static/topojson, compact, safe inside a ``<script>``."""
+    data = json.loads((TOPOJSON_DIR / f"{name}.json").read_text(encoding="utf-8"))
+    return _script_safe(json.dumps(data, separators=(",", ":")))
+
+
+def topojson_names(fig: go.Figure) -> list[str]:
+    """The base map plotly.js will ask for (``world_50m`` …); none for a chart without geo."""
+    if not any(t.type in GEO_TRACES for t in fig.data):
+        return []
+    geo = fig.layout.geo
+    return [f"{geo.scope or 'world'}_{int(geo.resolution or 110)}m"]
+
+
+def _script_safe(text: str) -> str:
+    return text.replace("</", "<\\/").replace("<!--", "<\\!--")
+
+
+def geo_assets_script(names: list[str]) -> str:
+    """``<script>`` seeding plotly.js's base maps (must come before plotly.js)."""
+    if not names:
+        return ""
+    parts = ",".join(f"{json.dumps(n)}:{topojson_text(n)}" for n in names)
+    return f"<script>window.PlotlyGeoAssets={{topojson:{{{parts}}}}};</script>"
+
+
+def _meta(fig: go.Figure, key: str) -> str:
+    meta = fig.layout.meta
+    if isinstance(meta, dict):
+        return str(meta.get(key) or "")
+    return ""
+
+
+def standalone_html(
+    fig: go.Figure,
+    *,
+    offline: bool = False,
+    title: str | None = None,
+    page_title: str | None = None,
+) -> str:
+    """A complete HTML page with one chart, its accessible description and the height poster."""
+    title = title or _meta(fig, "title") or theme.ISSUE_TITLE
+    summary = _meta(fig, "summary")
+    source = _meta(fig, "source")
+    height = fig.layout.height
+    div = pio.to_html(
+        fig,
+        config=PLOTLY_CONFIG,
+        auto_play=False,
+        include_plotlyjs=True if offline else "cdn",
+        include_mathjax=False,
+        full_html=False,
+        default_width="100%",
+        default_height=f"{int(height)}px" if height else "100%",
+        div_id="chart-plot",
+    )
+    e = html.escape
+    return f"""<!DOCTYPE html>
+<html lang="en">
+<head>
+<meta charset="utf-8">
+<meta name="viewport" content="width=device-width, initial-scale=1">
+<title>{e(page_title or title)}</title>
+<meta name="description" content="{e(summary)}">
+<style>{_PAGE_CSS}</style>
+{geo_assets_script(topojson_names(fig))}
+</head>
+<body>
+<figure id="chart" aria-labelledby="chart-title" aria-describedby="chart-desc">
+<figcaption class="sr-only"><span id="chart-title">{e(title)}</span>
+<span id="chart-desc">{e(summary)}</span>
+<span>{e(source)} {e(theme.CREDIT)}</span></figcaption>
+{div}
+<noscript><p><strong>{e(title)}.</strong> {e(summary)}<br>{e(source)} {e(theme.CREDIT)}</p>
+</noscript>
+</figure>
+<script>{HEIGHT_POSTER_JS}</script>
+</body>
+</html>
+"""

@@ -1,0 +1,121 @@
+"""The "Embed & download" panel under each chart: iframe code and files for this selection."""
+
+from __future__ import annotations
+
+import re
+from typing import Any
+from urllib.parse import urlsplit
+
+import pandas as pd
+import plotly.graph_objects as go
+import plotly.io as pio
+import streamlit as st
+
+from dashlib.embed import iframe_snippet, standalone_html
+from dashlib.export import (
+    ARTICLE_SCALE,
+    ARTICLE_WIDTH,
+    INSTALL_HINT,
+    csv_bytes,
+    find_browser,
+    static_figure,
+    topojson_url,
+)
+from dashlib.selection import Selection
+
+FALLBACK_BASE_URL = "http://localhost:8501"
+
+
+def app_base_url() -> str:
+    """Scheme, host and port the reader used to reach the app (for embed codes)."""
+    url = st.context.url or ""
+    parts = urlsplit(url)
+    if parts.scheme in ("http", "https") and parts.netloc:
+        return f"{parts.scheme}://{parts.netloc}"
+    return FALLBACK_BASE_URL
+
+
+def _image(fig: go.Figure, fmt: str) -> bytes:
+    """PNG/SVG of the chart as on paper (kaleido + Debian's Chromium), made on click."""
+    browser = find_browser()
+    if browser is None:
+        raise RuntimeError(f"Chromium is not installed on the server ({INSTALL_HINT})")
+    import os
+
+    os.environ.setdefault("BROWSER_PATH", browser)
+    pio.defaults.topojson = topojson_url()
+    height = int(fig.layout.height or 600)
+    spec = static_figure(fig, ARTICLE_WIDTH, height)
+    scale = ARTICLE_SCALE if fmt == "png" else 1
+    data: bytes = pio.to_image(spec, format=fmt, width=ARTICLE_WIDTH, height=height, scale=scale)
+    return data
+
+
+def show_embed_panel(
+    fig: go.Figure, *, page: str, name: str, selection: Selection, table: pd.DataFrame, key: str
+) -> None:
+    title = str((fig.layout.meta or {}).get("title", name))
+    slug = re.sub(r"[^a-z0-9]+", "-", f"{name} {'-'.join(selection.countries)}".lower()).strip("-")
+    with st.expander("Embed & download"):
+        st.markdown("**Embed this view in a story** — the iframe resizes itself to its content:")
+        st.code(
+            iframe_snippet(
+                app_base_url(), page, selection, title, int(fig.layout.height or 600) + 60
+            ),
+            language="html",
+        )
+        cols = st.columns(4)
+        cols[0].download_button(
+            "HTML",
+            data=lambda: standalone_html(fig).encode("utf-8"),
+            file_name=f"{slug}.html",
+            mime="text/html",
+            key=f"{key}_html",
+            on_click="ignore",
+        )
+        cols[1].download_button(
+            "PNG",
+            data=lambda: _image(fig, "png"),
+            file_name=f"{slug}.png",
+            mime="image/png",
+            key=f"{key}_png",
+            on_click="ignore",
+        )
+        cols[2].download_button(
+            "SVG",
+            data=lambda: _image(fig, "svg"),
+            file_name=f"{slug}.svg",
+            mime="image/svg+xml",
+            key=f"{key}_svg",
+            on_click="ignore",
+        )
+        cols[3].download_button(
+            "CSV (data)",
+            data=lambda: csv_bytes(table),
+            file_name=f"{slug}.csv",
+            mime="text/csv",
+            key=f"{key}_csv",
+            on_click="ignore",
+        )
+        st.caption(
+            "Every file carries the title, source line, credit and data version. "
+            "Images are rendered when you click (a few seconds)."
+        )
+
+
+def embed_height_script() -> Any:
+    """In embed mode, tell the story page how tall the chart is so its iframe fits."""
+    from streamlit.components.v1 import html as component_html
+
+    from dashlib.embed import MESSAGE_KEY
+
+    # The component runs in its own iframe inside the app's iframe: post to the story page.
+    script = (
+        "<script>(function(){var top=window.parent&&window.parent.parent;"
+        "if(!top||top===window.parent)return;var doc=window.parent.document,last=0;"
+        "function post(){var m=doc.querySelector('[data-testid=\"stMain\"]')||doc.body;"
+        "var h=Math.ceil(m.scrollHeight);if(h&&h!==last){last=h;"
+        "top.postMessage({'" + MESSAGE_KEY + "':h},'*');}}"
+        "setInterval(post,1000);post();})();</script>"
+    )
+    return component_html(script, height=0)

@@ -1,0 +1,322 @@
+"""``python -m dashlib export``: files, offline HTML, image sizes, SVG credits, safe CSV, embeds.
+
+Browser tests (kaleido images, playwright) need Debian's Chromium at /usr/bin/chromium; they
+skip without it, except under CI (env CI set) where they fail.
+"""
+
+from __future__ import annotations
+
+import csv
+import datetime as dt
+import html
+import io
+import os
+import re
+import shutil
+import struct
+import subprocess
+import sys
+import xml.etree.ElementTree as ET
+from pathlib import Path
+from urllib.parse import parse_qs, urlparse
+
+import pytest
+
+from dashlib import export
+from dashlib.dataset import load
+from dashlib.embed import MESSAGE_KEY, iframe_snippet, standalone_html
+from dashlib.selection import Selection
+
+from conftest import FIXTURES, REPO, edit
+
+CHROMIUM = "/usr/bin/chromium"
+HAVE_CHROMIUM = os.access(CHROMIUM, os.X_OK)
+ARGS = [
+    "--no-sandbox",
+    "--disable-gpu",
+    "--disable-background-networking",
+    "--disable-component-update",
+    "--disable-sync",
+    "--no-first-run",
+    "--disable-quic",
+]
+HYPERLINK = '=HYPERLINK("http://x","y")'
+BASE_URL = "https://news.example/reach"
+
+
+def need_chromium() -> None:
+    if not HAVE_CHROMIUM:
+        if os.environ.get("CI"):
+            pytest.fail(f"{CHROMIUM} missing under CI: apt-get install -y chromium")
+        pytest.skip(f"{CHROMIUM} missing (apt-get install -y chromium)")
+
+
+def run_cli(*args: str, env: dict[str, str] | None = None) -> subprocess.CompletedProcess[str]:
+    return subprocess.run(
+        [sys.executable, "-m", "dashlib", "export", *args],
+        capture_output=True,
+        text=True,
+        cwd=REPO,
+        env={**os.environ, **(env or {})},
+        timeout=600,
+    )
+
+
+@pytest.fixture(scope="module")
+def hostile_data(tmp_path_factory: pytest.TempPathFactory) -> Path:
+    """The valid fixture with an intervention title that is a spreadsheet formula."""
+    target = tmp_path_factory.mktemp("data") / "valid"
+    shutil.copytree(FIXTURES / "valid", target)
+    quoted = '"' + HYPERLINK.replace('"', '""') + '"'
+    edit(target / "interventions.csv", "First test intervention", quoted)
+    return target
+
+
+@pytest.fixture(scope="module")
+def exported(hostile_data: Path, tmp_path_factory: pytest.TempPathFactory) -> Path:
+    """One full offline export (HTML, CSV, PNG, SVG, gallery) through the command line."""
+    need_chromium()
+    out = tmp_path_factory.mktemp("embeds")
+    done = run_cli(
+        str(out), "--data", str(hostile_data), "--offline", "--base-url", BASE_URL,
+        env={"BROWSER_PATH": CHROMIUM},
+    )  # fmt: skip
+    assert done.returncode == 0, done.stderr
+    assert "wall time" in done.stdout
+    return out
+
+
+def chart_names() -> list[str]:
+    ds = load(FIXTURES / "valid")
+    return [c.name for c in export.chart_list(ds, Selection())]
+
+
+def png_size(path: Path) -> tuple[int, int]:
+    head = path.read_bytes()[:24]
+    assert head[:8] == b"\x89PNG\r\n\x1a\n" and head[12:16] == b"IHDR"
+    width, height = struct.unpack(">II", head[16:24])
+    return width, height
+
+
+def gallery_sources(path: Path) -> dict[str, str]:
+    """The iframe URL of every embed code in the gallery, by textarea id."""
+    text = path.read_text(encoding="utf-8")
+    out = {}
+    for ident, body in re.findall(r'<textarea id="([^"]+)"[^>]*>(.*?)</textarea>', text, re.S):
+        snippet = html.unescape(body)  # what the copy button copies
+        src = re.search(r'<iframe src="([^"]+)"', snippet)
+        assert src, snippet
+        out[ident] = html.unescape(src.group(1))
+    return out
+
+
+def read_csv(path: Path) -> list[list[str]]:
+    return list(csv.reader(io.StringIO(path.read_text(encoding="utf-8-sig"))))
+
+
+# ---------------------------------------------------------------- pure functions
+
+
+@pytest.mark.parametrize(
+    ("cell", "safe"),
+    [
+        (HYPERLINK, "'" + HYPERLINK),
+        ("+1", "'+1"),
+        ("-2+3", "'-2+3"),
+        ("@SUM(A1)", "'@SUM(A1)"),
+        ("\tx", "'\tx"),
+        ("\rx", "'\rx"),
+        ("Kyiv", "Kyiv"),
+        ("", ""),
+        (-3.5, -3.5),
+        (None, None),
+    ],
+)
+def test_neutralise(cell: object, safe: object) -> None:
+    assert export.neutralise(cell) == safe
+
+
+def test_csv_bytes_are_excel_safe() -> None:
+    import pandas as pd
+
+    data = export.csv_bytes(pd.DataFrame({"=bad": [HYPERLINK, "ok"], "n": [-1, 2]}))
+    assert data.startswith("\ufeff".encode())
+    rows = list(csv.reader(io.StringIO(data.decode("utf-8-sig"))))
+    assert rows == [["'=bad", "n"], ["'" + HYPERLINK, "-1"], ["ok", "2"]]
+
+
+def test_chart_list_has_story_views() -> None:
+    names = chart_names()
+    for name in ("map", "map-animated", "timeline"):
+        assert name in names
+    for code in ("ukr", "geo", "mda", "kaz"):  # the fixture has no ARM/AZE
+        assert f"map-{code}" in names and f"timeline-{code}" in names
+
+
+def test_iframe_snippet_points_at_selection() -> None:
+    sel = Selection.from_params({"country": "GEO,UKR", "date": "2014-03-18"})[0]
+    snippet = iframe_snippet(BASE_URL + "/", "map", sel, 'Map "A" <b>', 600)
+    src = html.unescape(re.search(r'src="([^"]+)"', snippet).group(1))  # type: ignore[union-attr]
+    url = urlparse(src)
+    assert f"{url.scheme}://{url.netloc}{url.path}" == f"{BASE_URL}/map"
+    assert parse_qs(url.query) == {
+        "embed": ["true"],
+        "country": ["GEO,UKR"],
+        "date": ["2014-03-18"],
+    }
+    assert 'title="Map &quot;A&quot; &lt;b&gt;"' in snippet
+    assert "addEventListener('message'" in snippet and MESSAGE_KEY in snippet
+
+
+def test_standalone_html_seeds_base_map_and_describes_chart() -> None:
+    ds = load(FIXTURES / "valid")
+    chart = export.chart_list(ds, Selection())[0]
+    fig = export.build_figure(ds, chart, ds.last_updated)
+    page = standalone_html(fig)
+    head = page[: page.index("</head>")]
+    assert 'window.PlotlyGeoAssets={topojson:{"world_50m":' in head
+    assert 'src="https://cdn.plot.ly/plotly-' in page  # CDN build: small
+    assert len(page) < 1_000_000
+    assert page.index("PlotlyGeoAssets") < page.index("cdn.plot.ly")
+    assert 'aria-describedby="chart-desc"' in page
+    assert html.escape(fig.layout.meta["summary"]) in page
+    assert f"Data version {ds.version}" in page
+    assert MESSAGE_KEY in page and "window.parent.postMessage" in page
+
+
+def test_bad_selection_is_one_clear_line(tmp_path: Path) -> None:
+    for args, word in (
+        (["--country", "XXX"], "unknown country 'XXX'"),
+        (["--date", "2014-13-45"], "YYYY-MM-DD"),
+        (["--from", "2020-01-01", "--to", "2010-01-01"], "'from' is after 'to'"),
+        (["--kind", "invasion"], "unknown kind 'invasion'"),
+    ):
+        out = tmp_path / "out"
+        done = run_cli(str(out), "--data", str(FIXTURES / "valid"), *args)
+        assert done.returncode == 2, (args, done.stderr)
+        lines = done.stderr.strip().splitlines()
+        assert len(lines) == 1 and "Traceback" not in done.stderr, done.stderr
+        assert word in lines[0] and lines[0].startswith("export: bad selection")
+        assert not out.exists()
+
+
+def test_without_chromium_html_and_csv_still_written(tmp_path: Path) -> None:
+    out = tmp_path / "out"
+    done = run_cli(
+        str(out), "--data", str(FIXTURES / "valid"), "--country", "UKR",
+        env={"BROWSER_PATH": str(tmp_path / "no-such-chromium")},
+    )  # fmt: skip
+    assert done.returncode == export.EXIT_NO_IMAGES, done.stderr
+    lines = done.stderr.strip().splitlines()
+    assert len(lines) == 1 and "apt-get install -y chromium" in lines[0], done.stderr
+    assert "Traceback" not in done.stderr
+    for name in ("map", "map-animated", "timeline"):
+        assert (out / f"{name}.html").stat().st_size > 0
+        assert (out / f"{name}.csv").stat().st_size > 0
+        assert not (out / f"{name}.png").exists()
+    assert (out / "index.html").exists()
+
+
+def test_gallery_embed_code_follows_cli_selection(tmp_path: Path) -> None:
+    out = tmp_path / "out"
+    done = run_cli(
+        str(out), "--data", str(FIXTURES / "valid"), "--no-images",
+        "--country", "geo", "--from", "2000-01-01", "--base-url", BASE_URL,
+    )  # fmt: skip
+    assert done.returncode == 0, done.stderr
+    sources = gallery_sources(out / "index.html")
+    assert sources["map-app"] == f"{BASE_URL}/map?embed=true&country=GEO&from=2000-01-01"
+    assert sources["timeline-app"] == f"{BASE_URL}/timeline?embed=true&country=GEO&from=2000-01-01"
+    assert sources["map-hosted"] == "map.html"
+    assert not (out / "map-ukr.html").exists()  # --country: the selection is the view
+
+
+# ---------------------------------------------------------------- the full export (browser)
+
+
+@pytest.mark.browser
+def test_every_file_exists(exported: Path) -> None:
+    for name in chart_names():
+        for suffix in (".html", ".csv", ".png", "-social.png", ".svg"):
+            path = exported / f"{name}{suffix}"
+            assert path.is_file() and path.stat().st_size > 0, path
+    assert (exported / "index.html").is_file()
+
+
+@pytest.mark.browser
+def test_png_sizes(exported: Path) -> None:
+    ds = load(FIXTURES / "valid")
+    for chart in export.chart_list(ds, Selection()):
+        fig = export.build_figure(ds, chart, dt.date.today())
+        expected = (export.ARTICLE_WIDTH * 2, int(fig.layout.height) * 2)
+        assert png_size(exported / f"{chart.name}.png") == expected, chart.name
+        assert png_size(exported / f"{chart.name}-social.png") == (1200, 675), chart.name
+
+
+@pytest.mark.browser
+def test_svg_parses_and_carries_credits(exported: Path, hostile_data: Path) -> None:
+    ds = load(hostile_data)
+    for name in ("map", "timeline-ukr"):
+        root = ET.parse(exported / f"{name}.svg").getroot()
+        text = " ".join("".join(root.itertext()).split())
+        assert "Source: Example Publisher" in text, name
+        assert ds.version in text
+        assert "Russia's military reach project" in text
+        ns = "{http://www.w3.org/2000/svg}"
+        desc = root.find(f"{ns}desc")
+        assert desc is not None and len(desc.text or "") > 20
+
+
+@pytest.mark.browser
+def test_csv_neutralised_end_to_end(exported: Path) -> None:
+    rows = read_csv(exported / "timeline-ukr.csv")
+    cells = [cell for row in rows for cell in row]
+    assert "'" + HYPERLINK in cells
+    assert HYPERLINK not in cells
+    assert rows[0][:2] == ["Type", "Title"]
+
+
+@pytest.mark.browser
+def test_gallery_embed_codes(exported: Path) -> None:
+    sources = gallery_sources(exported / "index.html")
+    assert sources["map-app"] == f"{BASE_URL}/map?embed=true"
+    assert sources["map-ukr-app"] == f"{BASE_URL}/map?embed=true&country=UKR"
+    assert sources["timeline-geo-app"] == f"{BASE_URL}/timeline?embed=true&country=GEO"
+    assert sources["map-ukr-hosted"] == "map-ukr.html"
+    assert len(sources) == 2 * len(chart_names())
+    gallery = (exported / "index.html").read_text(encoding="utf-8")
+    assert gallery.count(">Copy embed code</button>") == len(sources)
+
+
+@pytest.mark.browser
+def test_offline_html_draws_without_network(exported: Path) -> None:
+    from playwright.sync_api import sync_playwright
+
+    requests: list[str] = []
+    with sync_playwright() as pw:
+        browser = pw.chromium.launch(executable_path=CHROMIUM, args=ARGS)
+        try:
+            page = browser.new_page(viewport={"width": 900, "height": 900})
+            page.on("request", lambda r: requests.append(r.url))
+            for name in ("map", "timeline"):
+                page.goto((exported / f"{name}.html").as_uri())
+                page.wait_for_selector(".main-svg", timeout=30_000)
+                if name == "map":
+                    page.wait_for_function(
+                        "document.querySelectorAll('.geo path.choroplethlocation').length > 3"
+                        " && document.querySelectorAll('.geo .layer path').length > 0",
+                        timeout=30_000,
+                    )
+            # The embed code resizes its iframe to the height the page posts.
+            host = exported / "host.html"
+            snippet = export.iframe_code("map.html", "Map", 200)
+            host.write_text(f"<!DOCTYPE html><body>{snippet}</body>", encoding="utf-8")
+            page.goto(host.as_uri())
+            page.wait_for_function(
+                "document.querySelector('iframe').getBoundingClientRect().height > 400",
+                timeout=30_000,
+            )
+        finally:
+            browser.close()
+    remote = [u for u in requests if not u.startswith(("file:", "data:", "about:", "blob:"))]
+    assert remote == []
