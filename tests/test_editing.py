@@ -184,8 +184,8 @@ def test_atomic_write_is_used(data_dir: Path, monkeypatch: pytest.MonkeyPatch) -
 
 
 def test_unchanged_numbers_are_not_rewritten(data_dir: Path) -> None:
-    from dashlib.ui.editor import _typed_for_editor
     from dashlib.schema import read_package
+    from dashlib.ui.editor import _typed_for_editor
 
     path = data_dir / "deployments.csv"
     path.write_text(path.read_text().replace("44.6,33.5", "44.60,33.5"))

@@ -3,10 +3,11 @@
 from __future__ import annotations
 
 import pytest
-from conftest import REPO
 
 from dashlib.dataset import Dataset, check, load
 from dashlib.validate import split_list
+
+from conftest import REPO
 
 DATA = REPO / "data"
 POST_SOVIET = {

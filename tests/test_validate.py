@@ -8,10 +8,11 @@ import sys
 from pathlib import Path
 
 import pytest
-from conftest import FIXTURES, REPO, edit
 
 from dashlib.dataset import check, load
 from dashlib.problems import DataError
+
+from conftest import FIXTURES, REPO, edit
 
 
 def only(problems, file=None):  # type: ignore[no-untyped-def]
