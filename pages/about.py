@@ -40,6 +40,7 @@ st.code(
     f"Russia's military reach across the former Soviet Union since 1991 (dataset, version "
     f"{ds.version}, sources checked {ds.last_updated:%Y-%m-%d}). Licence CC BY 4.0.",
     language=None,
+    wrap_lines=True,  # a scrolling block would not be reachable by keyboard (axe)
 )
 st.subheader("Licence")
 st.markdown(

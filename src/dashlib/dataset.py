@@ -37,6 +37,7 @@ TABLES = (
     "sources",
     "countries",
     "territories",
+    "places",
     "interventions",
     "deployments",
     "events",
@@ -58,6 +59,7 @@ class Dataset:
     sources: pd.DataFrame
     countries: pd.DataFrame
     territories: pd.DataFrame
+    places: pd.DataFrame
     interventions: pd.DataFrame
     deployments: pd.DataFrame
     events: pd.DataFrame

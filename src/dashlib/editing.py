@@ -207,7 +207,7 @@ def save_table(
     data = csv_bytes(new_text)
     with tempfile.TemporaryDirectory() as tmp:
         trial = Path(tmp) / "data"
-        shutil.copytree(data_dir, trial, ignore=shutil.ignore_patterns(BACKUPS, ".*"))
+        shutil.copytree(data_dir, trial, ignore=shutil.ignore_patterns(BACKUPS, "acled", ".*"))
         (trial / resource.path).write_bytes(data)
         problems = check(trial)
     if problems:

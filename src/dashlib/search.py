@@ -2,8 +2,8 @@
 
 A query for "Kiev" also finds "Kyiv"; "Chisinau" finds "Chișinău" and "Kishinev"; "Alma-Ata"
 finds "Almaty". Variants come from the data (``name_variants`` and ``capital_variants`` in
-countries.csv, ``name_variants`` in territories.csv, and places.csv), so journalists extend
-them without touching code. Matching ignores case and diacritics.
+countries.csv, ``name_variants`` in territories.csv, ``variants`` in places.csv), so
+journalists extend them without touching code. Matching ignores case and diacritics.
 
 >>> groups = [("Kyiv", "Kiev")]
 >>> [text for text, hit in highlight("From Kiev to Kyiv.", "kyiv", groups) if hit]
@@ -40,10 +40,8 @@ def variant_groups(ds: Dataset) -> list[tuple[str, ...]]:
         groups.append((str(row.capital), *split_list(row.capital_variants)))
     for row in ds.territories.itertuples(index=False):
         groups.append((str(row.name), *split_list(row.name_variants)))
-    places = getattr(ds, "places", None)
-    if isinstance(places, pd.DataFrame):
-        for row in places.itertuples(index=False):
-            groups.append((str(row.name), *split_list(row.variants)))
+    for row in ds.places.itertuples(index=False):
+        groups.append((str(row.name), *split_list(row.variants)))
     return [g for g in groups if len(g) > 1]
 
 
