@@ -5,11 +5,12 @@ import streamlit as st
 from dashlib.figures import build_timeline_figure
 from dashlib.tables import events_table, interventions_table, timeline_table
 from dashlib.ui.components import show_chart, show_embed_header, show_footer
+from dashlib.ui.data import get_acled
 from dashlib.ui.embed_panel import embed_height_script, show_embed_panel
 from dashlib.ui.page import start_page
 
 ctx = start_page()
-fig = build_timeline_figure(ctx.ds, ctx.sel, ctx.today)
+fig = build_timeline_figure(ctx.ds, ctx.sel, ctx.today, acled=get_acled())
 if ctx.embedded:
     show_chart(fig, "timeline_embed")
     show_embed_header(fig, ctx.ds)

@@ -17,7 +17,8 @@ import datetime as dt
 from collections.abc import Collection, Mapping
 from dataclasses import dataclass, field, replace
 
-PARAMS = ("country", "from", "to", "date", "kind", "q", "intervention")
+PARAMS = ("country", "from", "to", "date", "kind", "q", "intervention", "layer")
+LAYERS = ("acled",)  # optional layers a reader can switch on
 # Parameters Streamlit itself reads; never reported as unknown.
 STREAMLIT_PARAMS = ("embed", "embed_options")
 FIRST_DATE = dt.date(1991, 1, 1)
@@ -35,6 +36,7 @@ class Selection:
     kinds: tuple[str, ...] = ()
     query: str = ""
     intervention: str | None = None
+    layers: tuple[str, ...] = ()
     notes: tuple[str, ...] = field(default=(), compare=False)
 
     def as_of_or(self, today: dt.date) -> dt.date:
@@ -63,6 +65,8 @@ class Selection:
             out["q"] = self.query
         if self.intervention:
             out["intervention"] = self.intervention
+        if self.layers:
+            out["layer"] = ",".join(self.layers)
         return out
 
     @classmethod
@@ -143,6 +147,7 @@ class Selection:
             kinds=codes("kind", kinds, upper=False),
             query=query,
             intervention=intervention,
+            layers=codes("layer", LAYERS, upper=False),
             notes=tuple(notes),
         )
         return selection, notes

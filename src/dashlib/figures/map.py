@@ -15,6 +15,8 @@ import pandas as pd
 import plotly.graph_objects as go
 
 from dashlib import filters, theme
+from dashlib.acled import CREDIT as ACLED_CREDIT
+from dashlib.acled import aggregate_for_map
 from dashlib.dataset import Dataset
 from dashlib.dates import format_partial
 from dashlib.figures.common import esc, first_source, frame_layout, source_line, today_default
@@ -45,6 +47,8 @@ GEO_LAYOUT: dict[str, Any] = {
     "bgcolor": "#EAF2F8",
 }
 MAX_MARKER = 34
+# ACLED cells: 1° (~100 km) keeps even 100,000 events to a few hundred readable markers.
+ACLED_CELL_DEGREES = 1.0
 MIN_MARKER = 7
 
 
@@ -266,8 +270,13 @@ def build_map_figure(
     height: int = 640,
     extra_top: int = 0,
     sites: _Sites | None = None,
+    acled: pd.DataFrame | None = None,
 ) -> go.Figure:
-    """Map of the region as of the selection's date (default today)."""
+    """Map of the region as of the selection's date (default today).
+
+    ``acled`` is the optional ACLED events layer; it is drawn, aggregated to grid cells, when
+    the selection switches it on (``layer=acled``).
+    """
     today = today_default(today)
     day = selection.as_of_or(today)
     sites = sites or _Sites(ds, selection)
@@ -280,6 +289,8 @@ def build_map_figure(
     traces += _site_traces(sites, day)
     fig = go.Figure(traces)
     _highlight_countries(fig, ds, selection)
+    if "acled" in selection.layers and acled is not None:
+        fig.add_trace(acled_map_trace(acled, selection, today))
     fig.update_geos(**GEO_LAYOUT)
     active = sites.active(day)
     frame_layout(
@@ -321,8 +332,47 @@ def animation_days(today: dt.date, first_year: int = 1991) -> list[dt.date]:
     return [*days, today]
 
 
+def acled_map_trace(acled: pd.DataFrame, selection: Selection, today: dt.date) -> go.Scattergeo:
+    """ACLED events involving Russian forces, one marker per 1° cell (never one per event).
+
+    Period: the selection's date range when set, else the 12 months up to the as-of date.
+    """
+    day = selection.as_of_or(today)
+    if selection.date_from or selection.date_to:
+        start, end = selection.range_or(today)
+    else:
+        start, end = day - dt.timedelta(days=365), day
+    cells = aggregate_for_map(
+        acled, selection.countries or None, start, end, cell_degrees=ACLED_CELL_DEGREES
+    )
+    largest = float(cells["events"].max()) if len(cells) else 1.0
+    hover = [
+        f"<b>{int(r.events):,} ACLED event(s)</b> involving Russian forces<br>"
+        f"{int(r.fatalities):,} reported fatalities<br>"
+        f"{r.first_date:%d %b %Y} – {r.last_date:%d %b %Y}<br>Source: {esc(ACLED_CREDIT)}"
+        for r in cells.itertuples(index=False)
+    ]
+    return go.Scattergeo(
+        lon=cells["lon"].tolist(),
+        lat=cells["lat"].tolist(),
+        mode="markers",
+        marker={
+            "size": [3 + 9 * math.sqrt(float(n) / largest) for n in cells["events"]],
+            "color": "rgba(30,30,30,0.28)",
+            "line": {"width": 0},
+        },
+        name=f"ACLED events, {start:%b %Y}–{end:%b %Y} (per {ACLED_CELL_DEGREES:g}° cell)",
+        hovertext=hover,
+        hovertemplate="%{hovertext}<extra></extra>",
+    )
+
+
 def build_map_animation(
-    ds: Dataset, selection: Selection, today: dt.date | None = None, height: int = 680
+    ds: Dataset,
+    selection: Selection,
+    today: dt.date | None = None,
+    height: int = 680,
+    acled: pd.DataFrame | None = None,
 ) -> go.Figure:
     """The map with a play button that animates 1991 → today, one frame per year.
 
@@ -335,7 +385,13 @@ def build_map_animation(
     sites = _Sites(ds, selection)
     timeline = filters.StatusTimeline(ds)
     base = build_map_figure(
-        ds, selection.with_(as_of=start_day), today, height=height, extra_top=92, sites=sites
+        ds,
+        selection.with_(as_of=start_day),
+        today,
+        height=height,
+        extra_top=92,
+        sites=sites,
+        acled=acled,
     )
     n_status = len(theme.STATUS_ORDER)
     first_site = n_status + (1 if ds.crimea_geojson else 0) + 1

@@ -13,6 +13,8 @@ import pandas as pd
 import plotly.graph_objects as go
 
 from dashlib import filters, theme
+from dashlib.acled import CREDIT as ACLED_CREDIT
+from dashlib.acled import aggregate_for_timeline
 from dashlib.dataset import Dataset
 from dashlib.dates import format_partial
 from dashlib.figures.common import esc, first_source, frame_layout, source_line, today_default
@@ -79,9 +81,17 @@ def _wrap(text: str, width: int = 60) -> str:
 
 
 def build_timeline_figure(
-    ds: Dataset, selection: Selection, today: dt.date | None = None, height: int | None = None
+    ds: Dataset,
+    selection: Selection,
+    today: dt.date | None = None,
+    height: int | None = None,
+    acled: pd.DataFrame | None = None,
 ) -> go.Figure:
-    """Interventions and events of the selection, one lane per country."""
+    """Interventions and events of the selection, one lane per country.
+
+    With ``layer=acled`` in the selection and the ACLED layer given, monthly counts of ACLED
+    events involving Russian forces run along the bottom of each lane (one marker per month).
+    """
     today = today_default(today)
     now = pd.Timestamp(today)
     inter = filters.interventions(ds, selection, today)
@@ -181,6 +191,33 @@ def build_timeline_figure(
                     hovertemplate="%{hovertext}<extra></extra>",
                 )
             )
+    monthly = None
+    if "acled" in selection.layers and acled is not None:
+        start_range, end_range = selection.range_or(today)
+        monthly = aggregate_for_timeline(acled, selection.countries or None, start_range, end_range)
+        monthly = monthly[(monthly["events"] > 0) & monthly["country_iso3"].isin(lane_y)]
+    if monthly is not None and len(monthly):
+        largest = float(monthly["events"].max())
+        fig.add_trace(
+            go.Scatter(
+                x=monthly["period_start"].dt.strftime("%Y-%m-%d").tolist(),
+                y=[lane_y[c] - 0.46 for c in monthly["country_iso3"]],
+                mode="markers",
+                marker={
+                    "symbol": "square",
+                    "color": "rgba(40,40,40,0.45)",
+                    "size": [3 + 9 * (float(n) / largest) ** 0.5 for n in monthly["events"]],
+                },
+                name="ACLED events per month",
+                hovertext=[
+                    f"<b>{int(r.events):,} ACLED event(s)</b>, {r.period_start:%b %Y}<br>"
+                    f"{int(r.fatalities):,} reported fatalities<br>Source: "
+                    f"{esc(ACLED_CREDIT)}"
+                    for r in monthly.itertuples(index=False)
+                ],
+                hovertemplate="%{hovertext}<extra></extra>",
+            )
+        )
     if len(events):
         fig.add_trace(
             go.Scatter(

@@ -14,8 +14,10 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from threading import Lock
 
+import pandas as pd
 import streamlit as st
 
+from dashlib.acled import layer_path, load_acled
 from dashlib.dataset import DEFAULT_DATA_DIR, Dataset, content_hash, load
 from dashlib.problems import DataError, Problem
 
@@ -69,3 +71,21 @@ def get_dataset() -> Loaded:
     if last is None:  # never valid since start: try the last committed data is not possible here
         return Loaded(None, tuple(result.problems))
     return Loaded(last, tuple(result.problems))
+
+
+@st.cache_resource(show_spinner="Loading the ACLED layer…", max_entries=2)
+def _load_acled(folder: str, digest: str) -> pd.DataFrame | None:
+    try:
+        return load_acled(Path(folder))
+    except DataError:
+        return None
+
+
+def get_acled() -> pd.DataFrame | None:
+    """The optional ACLED layer (None when not imported or invalid), cached on its content."""
+    folder = data_dir()
+    path = layer_path(folder)
+    if not path.exists():
+        return None
+    stat = path.stat()
+    return _load_acled(str(folder), f"{stat.st_size}-{stat.st_mtime_ns}")

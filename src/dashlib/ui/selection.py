@@ -10,6 +10,7 @@ import streamlit as st
 from dashlib import theme
 from dashlib.dataset import Dataset
 from dashlib.selection import FIRST_DATE, Selection
+from dashlib.ui.data import get_acled
 from dashlib.ui.text import md_escape
 
 _KEYS = {
@@ -19,6 +20,7 @@ _KEYS = {
     "kinds": "sel_kinds",
     "query": "sel_query",
     "intervention": "sel_intervention",
+    "layers": "sel_acled",
 }
 _WRITTEN = "sel_written_params"
 _PENDING = "sel_pending_countries"
@@ -46,6 +48,7 @@ def _apply_to_widgets(sel: Selection, now: dt.date) -> None:
     st.session_state[_KEYS["kinds"]] = list(sel.kinds)
     st.session_state[_KEYS["query"]] = sel.query
     st.session_state[_KEYS["intervention"]] = sel.intervention or ALL
+    st.session_state[_KEYS["layers"]] = "acled" in sel.layers
 
 
 def _parse(ds: Dataset, params: dict[str, str], now: dt.date) -> Selection:
@@ -65,6 +68,12 @@ def request_countries(codes: list[str]) -> None:
     st.session_state[_PENDING] = codes
 
 
+def _drawn_keys() -> list[str]:
+    """Keys of the sidebar widgets this run draws (the layer toggle only when a layer exists)."""
+    keys = [k for name, k in _KEYS.items() if name != "layers"]
+    return [*keys, _KEYS["layers"]] if get_acled() is not None else keys
+
+
 def _from_widgets(now: dt.date) -> Selection:
     state = st.session_state
     start, end = state[_KEYS["range"]]
@@ -77,6 +86,7 @@ def _from_widgets(now: dt.date) -> Selection:
         kinds=tuple(k for k in theme.KIND_ORDER if k in state[_KEYS["kinds"]]),
         query=state[_KEYS["query"]].strip()[:200],
         intervention=state[_KEYS["intervention"]] or None,
+        layers=("acled",) if state.get(_KEYS["layers"]) and get_acled() is not None else (),
     )
 
 
@@ -94,14 +104,14 @@ def current_selection(ds: Dataset) -> Selection:
     written = st.session_state.get(_WRITTEN)
     if written is None or (own and own != written):
         _apply_to_widgets(_parse(ds, own, now), now)
-    elif any(key not in st.session_state for key in _KEYS.values()):
+    elif any(key not in st.session_state for key in _drawn_keys()):
         # Streamlit drops a widget's state when a run does not draw it; the last selection we
         # wrote (a plain key, kept) restores it.
         _apply_to_widgets(Selection.from_params(written, today=now)[0], now)
     else:
         # A page switch gives the sidebar widgets new identities, and a new widget ignores the
         # old one's value unless the value was set through session_state: re-set each one.
-        for key in _KEYS.values():
+        for key in _drawn_keys():
             st.session_state[key] = st.session_state[key]
     if _PENDING in st.session_state:
         st.session_state[_KEYS["countries"]] = st.session_state.pop(_PENDING)
@@ -158,6 +168,12 @@ def _sidebar(ds: Dataset, now: dt.date) -> None:
             format_func=lambda i: titles.get(i, "All interventions"),
             key=_KEYS["intervention"],
         )
+        if get_acled() is not None:
+            st.toggle(
+                "Show ACLED events (aggregated)",
+                key=_KEYS["layers"],
+                help="Events involving Russian forces from an imported ACLED export.",
+            )
         st.text_input(
             "Search excerpts",
             key=_KEYS["query"],
