@@ -175,3 +175,13 @@ def test_invalid_edit_keeps_last_good_data(tmp_path, monkeypatch: pytest.MonkeyP
     assert not at.exception
     assert any("pending" in w.value for w in at.warning)
     assert "4 intervention(s)" in words(at)
+
+
+def test_embed_panel_gives_the_iframe_for_this_selection() -> None:
+    at = app("pages/map.py", country="UKR", date="2014-03-18")
+    codes = [c.value for c in at.code]
+    iframe = next(c for c in codes if "<iframe" in c)
+    assert "/map?embed=true&amp;country=UKR&amp;date=2014-03-18" in iframe
+    assert "postMessage" not in iframe and "message" in iframe  # the resize listener
+    labels = [b.label for b in at.get("download_button")]
+    assert {"HTML", "PNG", "SVG", "CSV (data)"} <= set(labels)

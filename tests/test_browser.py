@@ -530,6 +530,41 @@ def test_deep_link_with_bad_params_explains_and_draws(app: AppServer, context: A
     assert _geo_paths(page) > 0, "the map drew no countries"
 
 
+def test_clicking_a_country_on_the_map_selects_it_everywhere(app: AppServer, context: Any) -> None:
+    page, _, _ = open_page(context, app.url + "/map")
+    page.locator(GEO_PATHS).first.wait_for(state="attached", timeout=READY_TIMEOUT_MS)
+    settle(page, 1500)
+    # Where plotly projects a point inside Kazakhstan (Karaganda region), in page pixels.
+    x, y = page.evaluate(
+        """() => {
+        const gd = document.querySelector('[data-testid="stPlotlyChart"] .js-plotly-plot');
+        const geo = gd._fullLayout.geo._subplot;
+        const [px, py] = geo.projection([70.0, 48.5]);
+        const box = gd.querySelector('.geolayer').closest('svg').getBoundingClientRect();
+        return [box.left + px, box.top + py];
+    }"""
+    )
+    page.mouse.click(x, y)
+    chips = page.locator(
+        '[data-testid="stSidebar"] [data-testid="stMultiSelect"] [data-tag]:visible'
+    )
+    chips.first.wait_for(state="visible", timeout=20_000)
+    assert [chips.nth(i).get_attribute("aria-label") for i in range(chips.count())] == [
+        "Kazakhstan"
+    ]
+    page.wait_for_function("() => location.search.includes('country=KAZ')", timeout=10_000)
+    # The same selection drives the timeline: only Kazakhstan's lane is drawn.
+    page.get_by_role("link", name="Timeline").first.click()
+    page.wait_for_function("() => location.pathname.endsWith('/timeline')", timeout=20_000)
+    page.locator(CHART).first.wait_for(state="visible", timeout=READY_TIMEOUT_MS)
+    settle(page, 1500)
+    lanes = page.evaluate(
+        """() => document.querySelector('[data-testid="stPlotlyChart"] .js-plotly-plot')
+        ._fullLayout.yaxis.ticktext"""
+    )
+    assert lanes == ["Kazakhstan"], lanes
+
+
 # --------------------------------------------------------------------------- 8: embed
 
 
