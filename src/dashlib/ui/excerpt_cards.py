@@ -51,7 +51,7 @@ def show_excerpt_cards(
                     if isinstance(row.note, str) and row.note
                     else "This text is a machine translation."
                 )
-                st.caption(f"Machine translation. {md_escape(note)}")
+                st.caption(f"Note: {md_escape(note)}")
             tags = split_list(row.intervention_ids)
             countries = split_list(row.country_iso3s)
             if tags or countries:
