@@ -14,6 +14,7 @@ from __future__ import annotations
 import datetime as dt
 import hashlib
 from dataclasses import dataclass, field
+from functools import cached_property
 from pathlib import Path
 from typing import Any
 
@@ -77,8 +78,13 @@ class Dataset:
         frame: pd.DataFrame = getattr(self, name)
         return frame
 
-    def source_lookup(self) -> dict[str, pd.Series]:
-        return {str(r.source_id): r for r in self.sources.itertuples(index=False)}  # type: ignore[misc]
+    @cached_property
+    def source_labels(self) -> dict[str, tuple[str, str, str]]:
+        """source_id -> (publisher, title, url), built once per dataset for hovers and lines."""
+        return {
+            str(r.source_id): (str(r.publisher), str(r.title), str(r.url))
+            for r in self.sources.itertuples(index=False)
+        }
 
 
 def data_files(data_dir: Path) -> list[Path]:

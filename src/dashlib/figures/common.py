@@ -22,7 +22,7 @@ def esc(value: object) -> str:
 
 def source_names(ds: Dataset, source_ids: Iterable[object], limit: int = 4) -> str:
     """Publishers of the cited sources, de-duplicated, for a 'Source:' line."""
-    lookup = dict(zip(ds.sources["source_id"], ds.sources["publisher"], strict=True))
+    lookup = {sid: label[0] for sid, label in ds.source_labels.items()}
     names: list[str] = []
     for cell in source_ids:
         for sid in split_list(cell):
@@ -39,11 +39,11 @@ def first_source(ds: Dataset, cell: object) -> str:
     ids = split_list(cell)
     if not ids:
         return ""
-    row = ds.sources[ds.sources["source_id"] == ids[0]]
-    if row.empty:
+    label = ds.source_labels.get(ids[0])
+    if label is None:
         return ""
     more = f" (+{len(ids) - 1} more)" if len(ids) > 1 else ""
-    return f"{row.iloc[0]['publisher']}: {row.iloc[0]['title']}{more}"
+    return f"{label[0]}: {label[1]}{more}"
 
 
 def source_line(ds: Dataset, source_ids: Iterable[object]) -> str:

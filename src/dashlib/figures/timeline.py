@@ -261,9 +261,35 @@ def build_timeline_figure(
         zeroline=False,
         fixedrange=True,
     )
-    for code in lanes:  # light separators between lanes
-        fig.add_hline(y=lane_y[code] - 0.5, line={"color": "#E0E0E0", "width": 1})
-    fig.add_vline(x=today.isoformat(), line={"color": theme.MUTED, "width": 1, "dash": "dot"})
+    # Light separators between lanes and a dotted line at today, as plain shapes (one update
+    # instead of a validated add_hline per lane).
+    shapes: list[dict[str, Any]] = [
+        {
+            "type": "line",
+            "xref": "paper",
+            "x0": 0,
+            "x1": 1,
+            "yref": "y",
+            "y0": lane_y[code] - 0.5,
+            "y1": lane_y[code] - 0.5,
+            "line": {"color": "#E0E0E0", "width": 1},
+            "layer": "below",
+        }
+        for code in lanes
+    ]
+    shapes.append(
+        {
+            "type": "line",
+            "yref": "paper",
+            "y0": 0,
+            "y1": 1,
+            "xref": "x",
+            "x0": today.isoformat(),
+            "x1": today.isoformat(),
+            "line": {"color": theme.MUTED, "width": 1, "dash": "dot"},
+        }
+    )
+    fig.update_layout(shapes=shapes)
     title = "Russian military interventions in the former Soviet Union"
     if selection.intervention and len(inter):
         title = str(inter.iloc[0]["title"])
