@@ -44,3 +44,6 @@ export: $(VENV)/.installed
 
 clean:
 	rm -rf $(VENV) build .pytest_cache .mypy_cache .ruff_cache
+
+bench: $(VENV)/.installed  ## benchmarks (under 10 min): writes bench/results.json and bench/RESULTS.md
+	$(BIN)/python -m bench.run

@@ -81,7 +81,7 @@ def _missing(reason: str) -> None:
     pytest.skip(reason)
 
 
-@pytest.fixture(scope="session")
+@pytest.fixture(scope="module")
 def browser() -> Iterator[Any]:
     if not CHROMIUM.exists():
         _missing(
@@ -98,7 +98,7 @@ def browser() -> Iterator[Any]:
         chromium.close()
 
 
-@pytest.fixture(scope="session", autouse=True)
+@pytest.fixture(scope="module", autouse=True)
 def _timing_report(pytestconfig: pytest.Config) -> Iterator[None]:
     """Print each page's time from navigation to drawn content at the end of the session."""
     yield
@@ -120,7 +120,7 @@ def _server(data_dir: Path, log: Path) -> AppServer:
         pytest.fail(str(err), pytrace=False)
 
 
-@pytest.fixture(scope="session")
+@pytest.fixture(scope="module")
 def app(browser: Any, tmp_path_factory: pytest.TempPathFactory) -> Iterator[AppServer]:
     """The dashboard on the shipped data/.
 
@@ -240,7 +240,7 @@ def _load_visit(browser: Any, server: AppServer, path: str, label: str = "") -> 
     return result
 
 
-@pytest.fixture(scope="session")
+@pytest.fixture(scope="module")
 def visit(app: AppServer, browser: Any) -> Callable[[str], Visit]:
     """Each page is loaded once; the tests of its rendering, requests, console and
     accessibility all read that one visit."""
@@ -346,7 +346,7 @@ def _append_rows(path: Path, rows: list[dict[str, str]]) -> None:
             writer.writerow({name: row.get(name, "") for name in header})
 
 
-@pytest.fixture(scope="session")
+@pytest.fixture(scope="module")
 def xss_data(tmp_path_factory: pytest.TempPathFactory) -> Path:
     """tests/fixtures/valid plus an article and an excerpt full of hostile text; still valid.
 
@@ -401,7 +401,7 @@ def xss_data(tmp_path_factory: pytest.TempPathFactory) -> Path:
     return target
 
 
-@pytest.fixture(scope="session")
+@pytest.fixture(scope="module")
 def fixture_app(
     xss_data: Path, browser: Any, tmp_path_factory: pytest.TempPathFactory
 ) -> Iterator[AppServer]:
