@@ -12,13 +12,14 @@ from dashlib.ui.text import md_escape
 ctx = start_page()
 ds = ctx.ds
 st.title("Russia's military reach across the former Soviet Union")
+figures = key_figures(ds, ctx.today)
 st.markdown(
     "Since the Soviet Union broke up in 1991, Russian troops have fought, kept the peace, "
-    "occupied land and kept bases in most of the 14 other states that emerged from it. "
+    "occupied land or kept bases in "
+    f"{figures['countries_with_presence']} of the 14 other states that emerged from it. "
     "This dashboard maps where, shows when, and quotes what reporters wrote — every fact "
     "linked to a published source."
 )
-figures = key_figures(ds, ctx.today)
 cols = st.columns(4)
 cols[0].metric(
     "Sites active today",

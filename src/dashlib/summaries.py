@@ -45,6 +45,7 @@ def key_figures(ds: Dataset, today: dt.date) -> dict[str, int]:
         "interventions_abroad": len(abroad),
         "ongoing": int(ds.interventions["ongoing"].sum()),
         "countries_affected": len(affected),
+        "countries_with_presence": len((affected | set(ds.deployments["country_iso3"])) - {"RUS"}),
         "territories_occupied": int(
             (
                 filters.active_on(ds.territories, today)
