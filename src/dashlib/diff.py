@@ -157,7 +157,7 @@ def _as_text(series: pd.Series) -> pd.Series:
         if isinstance(value, bool):
             return "true" if value else "false"
         if isinstance(value, pd.Timestamp):
-            return value.strftime("%Y-%m-%d")
+            return str(value.strftime("%Y-%m-%d"))
         text = str(value).strip()
         return text or None
 

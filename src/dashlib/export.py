@@ -191,7 +191,7 @@ def neutralise_frame(frame: pd.DataFrame) -> pd.DataFrame:
 
 def csv_bytes(frame: pd.DataFrame) -> bytes:
     """CSV for Excel and friends: UTF-8 with BOM, injection neutralised."""
-    text = neutralise_frame(frame).to_csv(index=False, lineterminator="\r\n")
+    text = str(neutralise_frame(frame).to_csv(index=False, lineterminator="\r\n"))
     return ("\ufeff" + text).encode("utf-8")
 
 
@@ -229,7 +229,7 @@ def static_figure(fig: go.Figure, width: int, height: int) -> dict[str, Any]:
         top = (layout.get("meta") or {}).get("title_top", 78)
         layout.setdefault("margin", {})["t"] = top
     layout.update(width=width, height=height)
-    return spec
+    return dict(spec)
 
 
 def image_jobs(fig: go.Figure, base: Path) -> list[dict[str, Any]]:

@@ -91,7 +91,8 @@ class StatusTimeline:
     @staticmethod
     def _active(start: np.ndarray, end: np.ndarray, day: dt.date) -> np.ndarray:
         stamp = np.datetime64(pd.Timestamp(day))
-        return (start <= stamp) & (np.isnat(end) | (end >= stamp))
+        active: np.ndarray = (start <= stamp) & (np.isnat(end) | (end >= stamp))
+        return active
 
     def on(self, day: dt.date) -> list[dict[str, object]]:
         inter = self._active(self.i_start, self.i_end, day)

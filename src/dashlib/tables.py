@@ -24,7 +24,7 @@ def _urls(ds: Dataset, cell: object) -> str:
 
 
 def _troops(low: object, high: object) -> str:
-    if pd.isna(low):  # type: ignore[call-overload]
+    if pd.isna(low):
         return ""
     return f"{int(low):,}" if low == high else f"{int(low):,}–{int(high):,}"  # type: ignore[call-overload]
 

@@ -213,7 +213,8 @@ class _Sites:
 
     def active(self, day: dt.date) -> np.ndarray:
         stamp = np.datetime64(pd.Timestamp(day))
-        return (self.start <= stamp) & (np.isnat(self.end) | (self.end >= stamp))
+        active: np.ndarray = (self.start <= stamp) & (np.isnat(self.end) | (self.end >= stamp))
+        return active
 
     def trace_data(self, day: dt.date) -> list[dict[str, Any]]:
         """One dict per kind with what changes between frames."""

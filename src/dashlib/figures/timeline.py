@@ -32,7 +32,7 @@ def lane_order(ds: Dataset, codes: set[str]) -> list[str]:
     """Countries with something to show, grouped by region, in a stable order."""
     frame = ds.countries[ds.countries["iso3"].isin(codes)].copy()
     frame["r"] = frame["region"].map({r: i for i, r in enumerate(REGION_ORDER)})
-    return frame.sort_values(["r", "name"])["iso3"].tolist()
+    return [str(code) for code in frame.sort_values(["r", "name"])["iso3"]]
 
 
 def _sublanes(inter: pd.DataFrame, today: pd.Timestamp) -> pd.Series:
