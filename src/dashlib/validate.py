@@ -213,9 +213,17 @@ def _foreign_keys(
         position = raw.columns.get(column, 0)
         if not position:
             continue
-        for index, value in frame[column].items():
-            items = split_list(value) if is_list else ([] if pd.isna(value) else [str(value)])
-            for item in items:
+        values = frame[column].dropna().astype(str)
+        if is_list:
+            # Most cells hold one id: test whole cells first, split only the rest.
+            suspects = values[~values.isin(known)]
+            bad = suspects[
+                suspects.map(lambda v, ids=known: any(i not in ids for i in split_list(v)))
+            ]
+        else:
+            bad = values[~values.isin(known)]
+        for index, value in bad.items():
+            for item in split_list(value) if is_list else [value]:
                 if item not in known:
                     problems.append(
                         Problem(
@@ -231,83 +239,101 @@ def _foreign_keys(
 
 
 def _date_rules(raw: RawTable, frame: pd.DataFrame) -> list[Problem]:
+    """Precision matches the date written; end not before start. Loops only over bad rows."""
     problems: list[Problem] = []
+
+    def add(index: Any, column: str, message: str, hint: str) -> None:
+        problems.append(
+            Problem(
+                raw.file, raw.lines[int(index)], raw.columns.get(column, 0), message, hint, column
+            )
+        )
+
     for column in frame.columns:
         precision_col = _precision_column(column, frame)
         if precision_col is None:
             continue
-        for index in frame.index:
-            value, precision = frame.at[index, column], frame.at[index, precision_col]
-            if pd.isna(value):
-                if not pd.isna(precision):
-                    problems.append(
-                        Problem(
-                            raw.file,
-                            raw.lines[int(index)],
-                            raw.columns.get(precision_col, 0),
-                            f"{precision_col} is set but {column} is empty",
-                            f"fill in {column}, or clear {precision_col}",
-                            precision_col,
-                        )
-                    )
-                continue
-            actual = dates.precision_of(str(value))
-            if actual is None:
-                if dates.PARTIAL_DATE.match(str(value)):
-                    problems.append(
-                        Problem(
-                            raw.file,
-                            raw.lines[int(index)],
-                            raw.columns.get(column, 0),
-                            f"{column} '{value}' is not a real date",
-                            "check the month (01–12) and day",
-                            column,
-                        )
-                    )
-                continue
-            if pd.isna(precision):
-                problems.append(
-                    Problem(
-                        raw.file,
-                        raw.lines[int(index)],
-                        raw.columns.get(precision_col, 0),
-                        f"{precision_col} is empty but {column} is '{value}'",
-                        f"write {actual}",
-                        precision_col,
-                    )
-                )
-            elif precision != actual:
-                problems.append(
-                    Problem(
-                        raw.file,
-                        raw.lines[int(index)],
-                        raw.columns.get(precision_col, 0),
-                        f"{precision_col} is '{precision}' but {column} '{value}' gives a {actual}",
-                        f"write {actual}, or write the date to the {precision}",
-                        precision_col,
-                    )
-                )
+        values, precision = frame[column], frame[precision_col]
+        for index in frame.index[values.isna() & precision.notna()]:
+            add(
+                index,
+                precision_col,
+                f"{precision_col} is set but {column} is empty",
+                f"fill in {column}, or clear {precision_col}",
+            )
+        present = values.dropna().astype(str)
+        actual = _precisions(present)
+        unreal = actual.isna() & present.str.match(dates.PARTIAL_DATE.pattern)
+        for index in present.index[unreal]:
+            add(
+                index,
+                column,
+                f"{column} '{present[index]}' is not a real date",
+                "check the month (01–12) and day",
+            )
+        given = precision.reindex(present.index)
+        known = actual.notna()
+        for index in present.index[known & given.isna()]:
+            add(
+                index,
+                precision_col,
+                f"{precision_col} is empty but {column} is '{present[index]}'",
+                f"write {actual[index]}",
+            )
+        for index in present.index[known & given.notna() & (given != actual)]:
+            add(
+                index,
+                precision_col,
+                f"{precision_col} is '{given[index]}' but {column} '{present[index]}' gives a "
+                f"{actual[index]}",
+                f"write {actual[index]}, or write the date to the {given[index]}",
+            )
     for start, end in DATE_PAIRS:
         if start not in frame or end not in frame:
             continue
-        for index in frame.index:
-            a, b = frame.at[index, start], frame.at[index, end]
-            if pd.isna(a) or pd.isna(b):
-                continue
-            if dates.parse_partial(str(a)) is None or dates.parse_partial(str(b)) is None:
-                continue
-            if dates.period_end(str(b)) < dates.period_start(str(a)):
-                problems.append(
-                    Problem(
-                        raw.file,
-                        raw.lines[int(index)],
-                        raw.columns.get(end, 0),
-                        f"{end} {b} is before {start} {a}",
-                        "swap them, or correct the year",
-                        end,
-                    )
-                )
+        both = frame[[start, end]].dropna().astype(str)
+        first, _ = _period_bounds(both[start])
+        _, last = _period_bounds(both[end])
+        valid = first.notna() & last.notna()
+        both, first, last = both[valid], first[valid], last[valid]
+        if both.empty:
+            continue
+        for index in both.index[(last < first).to_numpy()]:
+            add(
+                index,
+                end,
+                f"{end} {both.at[index, end]} is before {start} {both.at[index, start]}",
+                "swap them, or correct the year",
+            )
     return problems
+
+
+def _padded(text: pd.Series) -> pd.Series:
+    """Partial ISO dates completed to their first day ('1992' -> '1992-01-01')."""
+    parts = text.str.count("-")
+    return text.where(parts == 2, text.where(parts == 1, text + "-01") + "-01")
+
+
+def _precisions(text: pd.Series) -> pd.Series:
+    """'day'/'month'/'year' per cell, or NA when it is not a real partial ISO date (vectorised)."""
+    shaped = text.str.fullmatch(dates.PARTIAL_DATE.pattern.strip("^$"))
+    real = pd.to_datetime(_padded(text.where(shaped, "")), format="%Y-%m-%d", errors="coerce")
+    names = text.str.count("-").map({0: "year", 1: "month", 2: "day"})
+    return names.where(shaped & real.notna())
+
+
+def _period_bounds(text: pd.Series) -> tuple[pd.Series, pd.Series]:
+    """First and last day each partial date can mean (NaT when not a real date)."""
+    precision = _precisions(text)
+    first = pd.to_datetime(
+        _padded(text.where(precision.notna(), "")), format="%Y-%m-%d", errors="coerce"
+    )
+    last = first.copy()
+    month = precision == "month"
+    year = precision == "year"
+    last[month] = first[month] + pd.offsets.MonthEnd(0)
+    last[year] = first[year] + pd.offsets.YearEnd(0)
+    return first, last
 
 
 def _precision_column(column: str, frame: pd.DataFrame) -> str | None:
@@ -321,42 +347,43 @@ def _troop_rules(raw: RawTable, frame: pd.DataFrame) -> list[Problem]:
     if "troops_low" not in frame:
         return []
     problems = []
-    for index in frame.index:
-        low, high = frame.at[index, "troops_low"], frame.at[index, "troops_high"]
-        line = raw.lines[int(index)]
-        if pd.isna(low) != pd.isna(high):
-            problems.append(
-                Problem(
-                    raw.file,
-                    line,
-                    raw.columns.get("troops_high", 0),
-                    "only one end of the troop range is given",
-                    "give both troops_low and troops_high (equal when sources agree on one figure)",
-                    "troops_high",
-                )
+    low, high = frame["troops_low"], frame["troops_high"]
+    column = raw.columns.get("troops_high", 0)
+    for index in frame.index[low.isna() != high.isna()]:
+        problems.append(
+            Problem(
+                raw.file,
+                raw.lines[int(index)],
+                column,
+                "only one end of the troop range is given",
+                "give both troops_low and troops_high (equal when sources agree on one figure)",
+                "troops_high",
             )
-        elif not pd.isna(low) and low > high:
-            problems.append(
-                Problem(
-                    raw.file,
-                    line,
-                    raw.columns.get("troops_high", 0),
-                    f"troops_high {high} is smaller than troops_low {low}",
-                    "swap them",
-                    "troops_high",
-                )
+        )
+    upside_down = (low > high).fillna(False).astype(bool)
+    for index in frame.index[upside_down]:
+        problems.append(
+            Problem(
+                raw.file,
+                raw.lines[int(index)],
+                column,
+                f"troops_high {high[index]} is smaller than troops_low {low[index]}",
+                "swap them",
+                "troops_high",
             )
-        if not (pd.isna(low) and pd.isna(high)) and pd.isna(frame.at[index, "troops_as_of"]):
-            problems.append(
-                Problem(
-                    raw.file,
-                    line,
-                    raw.columns.get("troops_as_of", 0),
-                    "a troop figure is given without the date it refers to",
-                    "fill in troops_as_of (YYYY, YYYY-MM or YYYY-MM-DD)",
-                    "troops_as_of",
-                )
+        )
+    undated = (low.notna() | high.notna()) & frame["troops_as_of"].isna()
+    for index in frame.index[undated]:
+        problems.append(
+            Problem(
+                raw.file,
+                raw.lines[int(index)],
+                raw.columns.get("troops_as_of", 0),
+                "a troop figure is given without the date it refers to",
+                "fill in troops_as_of (YYYY, YYYY-MM or YYYY-MM-DD)",
+                "troops_as_of",
             )
+        )
     return problems
 
 
@@ -379,6 +406,21 @@ def _coordinates(
         if frame is None or not {"lat", "lon", "country_iso3"} <= set(frame.columns):
             continue
         raw = raws[table]
+        if table == "deployments" and "territory_id" in frame:
+            expected = frame["territory_id"].map(territory_country)
+            wrong = expected.notna() & (expected != frame["country_iso3"])
+            for index in frame.index[wrong.fillna(False).astype(bool)]:
+                problems.append(
+                    Problem(
+                        raw.file,
+                        raw.lines[int(index)],
+                        raw.columns.get("country_iso3", 0),
+                        f"territory {frame.at[index, 'territory_id']} belongs to "
+                        f"{expected[index]}, not {frame.at[index, 'country_iso3']}",
+                        f"write {expected[index]}",
+                        "country_iso3",
+                    )
+                )
         ok = frame["lat"].notna() & frame["lon"].notna() & frame["country_iso3"].notna()
         sub = frame[ok]
         if sub.empty:
@@ -388,27 +430,12 @@ def _coordinates(
             sub["lon"].astype(float).to_numpy(),
             sub["lat"].astype(float).to_numpy(),
         )
-        for (index, row), km in zip(sub.iterrows(), distances, strict=True):
-            line = raw.lines[int(index)]
-            if table == "deployments" and not pd.isna(row.get("territory_id")):
-                expected = territory_country.get(str(row["territory_id"]))
-                if expected and expected != row["country_iso3"]:
-                    problems.append(
-                        Problem(
-                            raw.file,
-                            line,
-                            raw.columns.get("country_iso3", 0),
-                            f"territory {row['territory_id']} belongs to "
-                            f"{expected}, not {row['country_iso3']}",
-                            f"write {expected}",
-                            "country_iso3",
-                        )
-                    )
+        for index, km in zip(sub.index, distances, strict=True):
             if km is None or km <= COORDINATE_TOLERANCE_KM:
                 continue
-            swapped = shapes.distance_km(
-                [str(row["country_iso3"])], [float(row["lat"])], [float(row["lon"])]
-            )[0]
+            lat, lon = float(sub.at[index, "lat"]), float(sub.at[index, "lon"])
+            iso3 = str(sub.at[index, "country_iso3"])
+            swapped = shapes.distance_km([iso3], [lat], [lon])[0]
             hint = (
                 "latitude and longitude look swapped"
                 if swapped is not None and swapped <= COORDINATE_TOLERANCE_KM
@@ -417,9 +444,10 @@ def _coordinates(
             problems.append(
                 Problem(
                     raw.file,
-                    line,
+                    raw.lines[int(index)],
                     raw.columns.get("lat", 0),
-                    f"({row['lat']}, {row['lon']}) is {km:.0f} km outside {row['country_iso3']}",
+                    f"({sub.at[index, 'lat']}, {sub.at[index, 'lon']}) is {km:.0f} km "
+                    f"outside {iso3}",
                     hint,
                     "lat",
                 )
