@@ -19,8 +19,8 @@ def _names(ds: Dataset) -> dict[str, str]:
 def _urls(ds: Dataset, cell: object) -> str:
     from dashlib.validate import split_list
 
-    lookup = dict(zip(ds.sources["source_id"], ds.sources["url"], strict=True))
-    return " ".join(str(lookup[s]) for s in split_list(cell) if s in lookup)
+    labels = ds.source_labels  # built once per dataset
+    return " ".join(labels[s][2] for s in split_list(cell) if s in labels)
 
 
 def _troops(low: object, high: object) -> str:

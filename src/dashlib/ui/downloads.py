@@ -11,7 +11,8 @@ from dashlib.dataset import data_files
 from dashlib.ui.data import data_dir
 
 
-@st.cache_data(max_entries=2, show_spinner=False)
+# cache_resource: one copy shared by every reader (cache_data would copy it per session).
+@st.cache_resource(max_entries=2, show_spinner=False)
 def dataset_zip(version: str) -> bytes:
     """The CSV files, datapackage.json and geo files as a zip (cached per data version)."""
     folder = data_dir()
