@@ -39,7 +39,7 @@ from browser_support import (  # noqa: E402
     CHROMIUM,
     CHROMIUM_ARGS,
     AppServer,
-    free_port,
+    start_app,
 )
 
 PY = sys.executable
@@ -207,37 +207,8 @@ def _git_head() -> str:
 
 
 def start_server(script: str, data_dir: Path, log_path: Path, timeout: float = 60) -> AppServer:
-    """``streamlit run SCRIPT`` on a free 127.0.0.1 port, as tests/browser_support does."""
-    import urllib.error
-    import urllib.request
-
-    port = free_port()
-    env = dict(os.environ, DASHLIB_DATA_DIR=str(data_dir))
-    cmd = [
-        PY, "-m", "streamlit", "run", script,
-        "--server.address", "127.0.0.1", "--server.port", str(port),
-        "--server.headless", "true", "--browser.gatherUsageStats", "false",
-        "--server.fileWatcherType", "none",
-    ]  # fmt: skip
-    log_path.parent.mkdir(parents=True, exist_ok=True)
-    with log_path.open("wb") as out:
-        proc = subprocess.Popen(
-            cmd, cwd=REPO, env=env, stdout=out, stderr=subprocess.STDOUT, stdin=subprocess.DEVNULL
-        )
-    server = AppServer(proc, port, data_dir, log_path)
-    deadline = time.monotonic() + timeout
-    while time.monotonic() < deadline:
-        if proc.poll() is not None:
-            raise RuntimeError(f"{script} exited early:\n{server.log_tail()}")
-        try:
-            with urllib.request.urlopen(f"{server.url}/_stcore/health", timeout=2) as r:
-                if r.status == 200:
-                    return server
-        except (urllib.error.URLError, ConnectionError, TimeoutError):
-            pass
-        time.sleep(0.2)
-    server.stop()
-    raise RuntimeError(f"{script} not healthy after {timeout} s")
+    """``streamlit run SCRIPT`` on a free 127.0.0.1 port (tests/browser_support.start_app)."""
+    return start_app(data_dir, log_path, timeout=timeout, script=script)
 
 
 def rss_bytes(pid: int) -> int:

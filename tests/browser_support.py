@@ -70,8 +70,11 @@ class AppServer:
             self.process.wait(timeout=timeout)
 
 
-def start_app(data_dir: Path, log_path: Path, timeout: float = 60.0) -> AppServer:
-    """Start the dashboard on 127.0.0.1 with ``DASHLIB_DATA_DIR=data_dir``; wait until healthy."""
+def start_app(
+    data_dir: Path, log_path: Path, timeout: float = 60.0, script: str = "app.py"
+) -> AppServer:
+    """``streamlit run SCRIPT`` (the dashboard by default) on a free 127.0.0.1 port with
+    ``DASHLIB_DATA_DIR=data_dir``; wait until healthy."""
     port = free_port()
     env = dict(os.environ)
     env["DASHLIB_DATA_DIR"] = str(data_dir)
@@ -80,7 +83,7 @@ def start_app(data_dir: Path, log_path: Path, timeout: float = 60.0) -> AppServe
         "-m",
         "streamlit",
         "run",
-        "app.py",
+        script,
         "--server.address",
         "127.0.0.1",
         "--server.port",
