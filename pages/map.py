@@ -2,8 +2,8 @@
 
 import streamlit as st
 
-from dashlib.figures import build_map_animation
 from dashlib.tables import country_status_table, sites_table
+from dashlib.ui import charts
 from dashlib.ui.components import show_chart, show_embed_header, show_footer
 from dashlib.ui.data import get_acled
 from dashlib.ui.embed_panel import embed_height_script, show_embed_panel
@@ -11,7 +11,7 @@ from dashlib.ui.map_events import handle_map_selection
 from dashlib.ui.page import start_page
 
 ctx = start_page()
-fig = build_map_animation(ctx.ds, ctx.sel, ctx.today, height=780, acled=get_acled())
+fig = charts.map_animation(ctx.ds, ctx.sel, ctx.today, height=780, acled=get_acled())
 if ctx.embedded:
     show_chart(fig, "map_embed")
     show_embed_header(fig, ctx.ds)

@@ -2,9 +2,9 @@
 
 import streamlit as st
 
-from dashlib.figures import build_map_figure
 from dashlib.summaries import key_figures
 from dashlib.tables import events_table
+from dashlib.ui import charts
 from dashlib.ui.components import show_chart, show_footer
 from dashlib.ui.page import start_page
 from dashlib.ui.text import md_escape
@@ -40,7 +40,7 @@ cols[3].metric("Ongoing operations", figures["ongoing"])
 
 left, right = st.columns([3, 2], gap="large")
 with left:
-    show_chart(build_map_figure(ds, ctx.sel, ctx.today, height=560), "overview_map")
+    show_chart(charts.overview_map(ds, ctx.sel, ctx.today, height=560), "overview_map")
     st.page_link(
         "pages/map.py",
         label="Explore the full map",

@@ -2,15 +2,15 @@
 
 import streamlit as st
 
-from dashlib.figures import build_timeline_figure
 from dashlib.tables import events_table, interventions_table, timeline_table
-from dashlib.ui.components import show_chart, show_embed_header, show_footer
+from dashlib.ui import charts
+from dashlib.ui.components import show_chart, show_embed_header, show_footer, show_table
 from dashlib.ui.data import get_acled
 from dashlib.ui.embed_panel import embed_height_script, show_embed_panel
 from dashlib.ui.page import start_page
 
 ctx = start_page()
-fig = build_timeline_figure(ctx.ds, ctx.sel, ctx.today, acled=get_acled())
+fig = charts.timeline(ctx.ds, ctx.sel, ctx.today, acled=get_acled())
 if ctx.embedded:
     show_chart(fig, "timeline_embed")
     show_embed_header(fig, ctx.ds)
@@ -33,9 +33,8 @@ show_embed_panel(
     page="timeline",
     name="timeline",
     selection=ctx.sel,
-    table=timeline_table(ctx.ds, ctx.sel, ctx.today),
+    table=lambda: timeline_table(ctx.ds, ctx.sel, ctx.today),  # built on click
     key="timeline_dl",
 )
-with st.expander("Events table"):
-    st.dataframe(events_table(ctx.ds, ctx.sel, ctx.today), hide_index=True, width="stretch")
+show_table(events_table(ctx.ds, ctx.sel, ctx.today), "Events table")
 show_footer(ctx.ds)

@@ -79,6 +79,11 @@ class Dataset:
         return frame
 
     @cached_property
+    def memo(self) -> dict[str, Any]:
+        """Derived data built once per dataset and shared by every reader (see prepared.py)."""
+        return {}
+
+    @cached_property
     def source_labels(self) -> dict[str, tuple[str, str, str]]:
         """source_id -> (publisher, title, url), built once per dataset for hovers and lines."""
         return {
@@ -94,6 +99,19 @@ def data_files(data_dir: Path) -> list[Path]:
     if geo.is_dir():
         files += sorted(geo.glob("*.geojson"))
     return [f for f in files if f.is_file()]
+
+
+def files_signature(data_dir: Path) -> tuple[tuple[str, int, int], ...]:
+    """Name, size and modification time (ns) of every data file: cheap to take on each rerun.
+
+    A change to any file changes its size or mtime (an editor's save replaces the file), so
+    the content hash only needs recomputing when this signature changes.
+    """
+    out = []
+    for path in data_files(data_dir):
+        stat = path.stat()
+        out.append((path.relative_to(data_dir).as_posix(), stat.st_size, stat.st_mtime_ns))
+    return tuple(out)
 
 
 def content_hash(data_dir: Path) -> str:

@@ -46,24 +46,37 @@ def active_on(frame: pd.DataFrame, day: dt.date) -> pd.Series:
     return (frame["start"] <= stamp) & (frame["end"].isna() | (frame["end"] >= stamp))
 
 
-def deployments(ds: Dataset, selection: Selection, today: dt.date) -> pd.DataFrame:
-    """Sites active on the as-of date, filtered by countries and kinds."""
+def deployments_mask(ds: Dataset, selection: Selection, today: dt.date) -> np.ndarray:
+    """Boolean mask over ``ds.deployments``: see :func:`deployments`."""
     frame = ds.deployments
     keep = _by_country_kind(frame, selection) & active_on(frame, selection.as_of_or(today))
     if selection.intervention:
         keep &= frame["intervention_id"] == selection.intervention
-    return frame[keep].copy()
+    mask: np.ndarray = keep.to_numpy(dtype=bool)
+    return mask
+
+
+def deployments(ds: Dataset, selection: Selection, today: dt.date) -> pd.DataFrame:
+    """Sites active on the as-of date, filtered by countries and kinds."""
+    return ds.deployments[deployments_mask(ds, selection, today)].copy()
+
+
+def events_mask(ds: Dataset, selection: Selection, today: dt.date) -> np.ndarray:
+    """Boolean mask over ``ds.events``: see :func:`events`."""
+    frame = ds.events
+    if selection.intervention:
+        keep = frame["intervention_id"] == selection.intervention
+    else:
+        start, end = selection.range_or(today)
+        keep = _by_country_kind(frame, selection)
+        keep &= (frame["when"] >= _ts(start)) & (frame["when"] <= _ts(end))
+    mask: np.ndarray = keep.to_numpy(dtype=bool)
+    return mask
 
 
 def events(ds: Dataset, selection: Selection, today: dt.date) -> pd.DataFrame:
     """Events in the selected date range, countries and kinds (or of the chosen intervention)."""
-    frame = ds.events
-    if selection.intervention:
-        return frame[frame["intervention_id"] == selection.intervention].copy()
-    start, end = selection.range_or(today)
-    keep = _by_country_kind(frame, selection)
-    keep &= (frame["when"] >= _ts(start)) & (frame["when"] <= _ts(end))
-    return frame[keep].copy()
+    return ds.events[events_mask(ds, selection, today)].copy()
 
 
 class StatusTimeline:
@@ -75,6 +88,7 @@ class StatusTimeline:
     """
 
     def __init__(self, ds: Dataset):
+        self._by_day: dict[dt.date, list[dict[str, object]]] = {}
         inter = ds.interventions[~ds.interventions["inside_russia"].astype(bool)]
         self.i_start = inter["start"].to_numpy()
         self.i_end = inter["end"].to_numpy()
@@ -87,6 +101,16 @@ class StatusTimeline:
         self.s_country = sites["country_iso3"].to_numpy()
         self.codes = [str(c) for c in ds.countries["iso3"]]
         self.names = [str(n) for n in ds.countries["name"]]
+        # Sites per country on a day is one bincount over these codes (-1: not one of the 15).
+        position = {code: i for i, code in enumerate(self.codes)}
+        self.s_code = np.array([position.get(str(c), -1) for c in self.s_country], dtype=np.int64)
+
+    @classmethod
+    def of(cls, ds: Dataset) -> StatusTimeline:
+        """The dataset's timeline, built once and shared (it only reads the dataset)."""
+        from dashlib.prepared import memo
+
+        return memo(ds, "status_timeline", cls)
 
     @staticmethod
     def _active(start: np.ndarray, end: np.ndarray, day: dt.date) -> np.ndarray:
@@ -95,10 +119,21 @@ class StatusTimeline:
         return active
 
     def on(self, day: dt.date) -> list[dict[str, object]]:
+        """Each state's row on ``day`` (kept per day: the object is shared and read-only)."""
+        cache = self._by_day
+        if day not in cache:
+            if len(cache) > 400:
+                cache.clear()
+            cache[day] = self._on(day)
+        return [dict(row) for row in cache[day]]
+
+    def _on(self, day: dt.date) -> list[dict[str, object]]:
         inter = self._active(self.i_start, self.i_end, day)
         sites = self._active(self.s_start, self.s_end, day)
         war = set(self.i_country[inter & self.i_war])
-        present = set(self.i_country[inter]) | set(self.s_country[sites])
+        codes = self.s_code[sites]
+        per_country = np.bincount(codes[codes >= 0], minlength=len(self.codes))
+        present = set(self.i_country[inter]) | {self.codes[i] for i in np.flatnonzero(per_country)}
         rows: list[dict[str, object]] = []
         for iso3, name in zip(self.codes, self.names, strict=True):
             if iso3 == "RUS":
@@ -110,7 +145,7 @@ class StatusTimeline:
             else:
                 status = "none"
             here = self.i_title[inter & (self.i_country == iso3)].tolist()
-            n_sites = int((sites & (self.s_country == iso3)).sum())
+            n_sites = int(per_country[len(rows)])
             rows.append(
                 {
                     "iso3": iso3,
@@ -125,7 +160,7 @@ class StatusTimeline:
 
 def country_status(ds: Dataset, day: dt.date) -> pd.DataFrame:
     """Status of each of the 15 states on ``day`` (see :class:`StatusTimeline`)."""
-    return pd.DataFrame(StatusTimeline(ds).on(day))
+    return pd.DataFrame(StatusTimeline.of(ds).on(day))
 
 
 def excerpts(ds: Dataset, selection: Selection, today: dt.date) -> pd.DataFrame:

@@ -11,6 +11,7 @@ import pandas as pd
 
 from dashlib import filters, theme
 from dashlib.dataset import Dataset
+from dashlib.prepared import lru
 from dashlib.selection import Selection
 
 
@@ -32,7 +33,11 @@ def _scope(ds: Dataset, selection: Selection) -> str:
 
 
 def key_figures(ds: Dataset, today: dt.date) -> dict[str, int]:
-    """Headline numbers for the overview, computed from the data."""
+    """Headline numbers for the overview, computed from the data (once per dataset and day)."""
+    return dict(lru(ds, "key_figures", today, lambda: _key_figures(ds, today), maxsize=4))
+
+
+def _key_figures(ds: Dataset, today: dt.date) -> dict[str, int]:
     active = ds.deployments[filters.active_on(ds.deployments, today)]
     abroad = ds.interventions[~ds.interventions["inside_russia"]]
     affected = set(abroad["country_iso3"]) - {"RUS"}
@@ -57,17 +62,18 @@ def key_figures(ds: Dataset, today: dt.date) -> dict[str, int]:
 
 def map_summary(ds: Dataset, selection: Selection, today: dt.date) -> str:
     day = selection.as_of_or(today)
-    sites = filters.deployments(ds, selection, today)
+    columns = ["country_iso3", "troops_low", "troops_high"]
+    sites = ds.deployments.loc[filters.deployments_mask(ds, selection, today), columns]
     status = filters.country_status(ds, day)
     war = status[status["status"] == "war"]["iso3"].tolist()
     present = status[status["status"] == "presence"]["iso3"].tolist()
     text = [f"Map of the former Soviet Union on {day:%d %B %Y}{_scope(ds, selection)}."]
     text.append(f"It shows {len(sites)} active Russian deployment site(s)")
     if len(sites):
-        by_country = sites.groupby("country_iso3").size().sort_values(ascending=False)
+        by_country = sites["country_iso3"].value_counts(sort=False).sort_values(ascending=False)
         top = ", ".join(f"{_names(ds, [c])} {n}" for c, n in by_country.head(5).items())
         text[-1] += f" (most in: {top})"
-        known = sites.dropna(subset=["troops_low"])
+        known = sites[sites["troops_low"].notna()]
         if len(known):
             text[-1] += (
                 f"; where figures are published, between {int(known['troops_low'].sum()):,}"
@@ -84,11 +90,11 @@ def map_summary(ds: Dataset, selection: Selection, today: dt.date) -> str:
 
 def timeline_summary(ds: Dataset, selection: Selection, today: dt.date) -> str:
     inter = filters.interventions(ds, selection, today)
-    events = filters.events(ds, selection, today)
+    n_events = int(filters.events_mask(ds, selection, today).sum())
     start, end = selection.range_or(today)
     text = [
         f"Timeline from {start:%Y} to {end:%Y}{_scope(ds, selection)}: "
-        f"{len(inter)} intervention(s) and {len(events)} event(s)."
+        f"{len(inter)} intervention(s) and {n_events:,} event(s)."
     ]
     if len(inter):
         ongoing = inter[inter["ongoing"]]

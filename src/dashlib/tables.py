@@ -4,11 +4,13 @@ from __future__ import annotations
 
 import datetime as dt
 
+import numpy as np
 import pandas as pd
 
 from dashlib import filters, theme
 from dashlib.dataset import Dataset
 from dashlib.dates import format_partial
+from dashlib.prepared import memo
 from dashlib.selection import Selection
 
 
@@ -29,8 +31,9 @@ def _troops(low: object, high: object) -> str:
     return f"{int(low):,}" if low == high else f"{int(low):,}–{int(high):,}"  # type: ignore[call-overload]
 
 
-def sites_table(ds: Dataset, selection: Selection, today: dt.date) -> pd.DataFrame:
-    sites = filters.deployments(ds, selection, today)
+def _sites_display(ds: Dataset) -> pd.DataFrame:
+    """Every deployment formatted for readers, in the dataset's row order (built once)."""
+    sites = ds.deployments
     names = _names(ds)
     return pd.DataFrame(
         {
@@ -57,6 +60,12 @@ def sites_table(ds: Dataset, selection: Selection, today: dt.date) -> pd.DataFra
     ).reset_index(drop=True)
 
 
+def sites_table(ds: Dataset, selection: Selection, today: dt.date) -> pd.DataFrame:
+    """Sites active on the selection's date (the map's data)."""
+    display = memo(ds, "table:sites", _sites_display)
+    return display[filters.deployments_mask(ds, selection, today)].reset_index(drop=True)
+
+
 def interventions_table(ds: Dataset, selection: Selection, today: dt.date) -> pd.DataFrame:
     inter = filters.interventions(ds, selection, today).sort_values("start")
     names = _names(ds)
@@ -81,10 +90,12 @@ def interventions_table(ds: Dataset, selection: Selection, today: dt.date) -> pd
     ).reset_index(drop=True)
 
 
-def events_table(ds: Dataset, selection: Selection, today: dt.date) -> pd.DataFrame:
-    events = filters.events(ds, selection, today).sort_values("when", ascending=False)
+def _events_display(ds: Dataset) -> tuple[pd.DataFrame, np.ndarray]:
+    """Every event formatted for readers, newest first, and the row positions of that order."""
+    order = np.argsort(-ds.events["when"].to_numpy().astype("int64"), kind="stable")
+    events = ds.events.iloc[order]
     names = _names(ds)
-    return pd.DataFrame(
+    frame = pd.DataFrame(
         {
             "Date": events["date"].map(format_partial),
             "Country": events["country_iso3"].map(names),
@@ -93,6 +104,14 @@ def events_table(ds: Dataset, selection: Selection, today: dt.date) -> pd.DataFr
             "Sources": events["source_ids"].map(lambda c: _urls(ds, c)),
         }
     ).reset_index(drop=True)
+    return frame, order
+
+
+def events_table(ds: Dataset, selection: Selection, today: dt.date) -> pd.DataFrame:
+    """Events of the selection, newest first."""
+    frame, order = memo(ds, "table:events", _events_display)
+    keep = filters.events_mask(ds, selection, today)[order]
+    return frame[keep].reset_index(drop=True)
 
 
 def timeline_table(ds: Dataset, selection: Selection, today: dt.date) -> pd.DataFrame:
@@ -130,3 +149,9 @@ def sources_table(ds: Dataset) -> pd.DataFrame:
             "Link": src["url"],
         }
     ).reset_index(drop=True)
+
+
+def warm(ds: Dataset) -> None:
+    """Format the per-row tables now (at load) instead of on the first reader's rerun."""
+    memo(ds, "table:sites", _sites_display)
+    memo(ds, "table:events", _events_display)

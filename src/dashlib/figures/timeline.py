@@ -19,6 +19,7 @@ from dashlib.dataset import Dataset
 from dashlib.dates import format_partial
 from dashlib.figures.common import esc, first_source, frame_layout, source_line, today_default
 from dashlib.figures.map import troop_text
+from dashlib.prepared import row_strings
 from dashlib.selection import Selection
 from dashlib.summaries import timeline_summary
 
@@ -26,6 +27,8 @@ REGION_ORDER = ("Russia", "Eastern Europe", "South Caucasus", "Central Asia", "B
 LANE_HEIGHT = 46
 MS_PER_DAY = 86_400_000
 SHORT_DAYS = 120
+# Above this many events in view, the timeline counts them per country and month instead.
+MAX_EVENT_MARKERS = 2_000
 
 
 def lane_order(ds: Dataset, codes: set[str]) -> list[str]:
@@ -78,6 +81,53 @@ def _wrap(text: str, width: int = 60) -> str:
     if line:
         lines.append(line)
     return "<br>".join(lines)
+
+
+def _event_hover(ds: Dataset, r: Any) -> str:
+    return (
+        f"<b>{esc(r.title)}</b><br>{esc(format_partial(str(r.date)))}"
+        f"<br>{_wrap(esc(r.description or ''))}"
+        f"<br>Source: {esc(first_source(ds, r.source_ids))}"
+    )
+
+
+def _monthly_events_trace(
+    ds: Dataset, events: pd.DataFrame, lane_y: dict[str, int], names: dict[str, str]
+) -> go.Scatter:
+    """Events counted per country, month and kind: one marker per group, area by count.
+
+    Used above :data:`MAX_EVENT_MARKERS` events, where one diamond per event would pile up
+    into a solid band (the events table still lists each one).
+    """
+    month = events["when"].to_numpy().astype("datetime64[M]")
+    groups = (
+        pd.DataFrame({"country": events["country_iso3"].to_numpy(), "month": month})
+        .assign(kind=events["kind"].to_numpy())
+        .groupby(["country", "month", "kind"], sort=True)
+        .size()
+        .reset_index(name="n")
+    )
+    largest = float(groups["n"].max())
+    when = pd.to_datetime(groups["month"])
+    return go.Scatter(
+        x=when.dt.strftime("%Y-%m-%d").tolist(),
+        y=[lane_y[c] - 0.40 for c in groups["country"]],
+        mode="markers",
+        marker={
+            "symbol": "diamond",
+            "size": [5 + 11 * (float(n) / largest) ** 0.5 for n in groups["n"]],
+            "color": [theme.KIND_COLORS.get(k, theme.MUTED) for k in groups["kind"]],
+            "line": {"color": "#222222", "width": 0.6},
+        },
+        name=f"Events per month ({len(events):,} events)",
+        hovertext=[
+            f"<b>{int(n):,} event(s)</b>, {m:%B %Y}<br>{esc(names.get(c, c))} · "
+            f"{esc(theme.KIND_LABELS.get(k, k))}<br>Grouped by month at this scale; "
+            "the events table lists each one"
+            for c, m, k, n in zip(groups["country"], when, groups["kind"], groups["n"], strict=True)
+        ],
+        hovertemplate="%{hovertext}<extra></extra>",
+    )
 
 
 def build_timeline_figure(
@@ -218,7 +268,10 @@ def build_timeline_figure(
                 hovertemplate="%{hovertext}<extra></extra>",
             )
         )
-    if len(events):
+    if len(events) > MAX_EVENT_MARKERS:
+        fig.add_trace(_monthly_events_trace(ds, events, lane_y, names))
+    elif len(events):
+        positions = ds.events.index.get_indexer(events.index)
         fig.add_trace(
             go.Scatter(
                 x=events["when"].dt.strftime("%Y-%m-%d").tolist(),
@@ -231,12 +284,7 @@ def build_timeline_figure(
                     "line": {"color": "#222222", "width": 1},
                 },
                 name="Event",
-                hovertext=[
-                    f"<b>{esc(r.title)}</b><br>{esc(format_partial(str(r.date)))}"
-                    f"<br>{_wrap(esc(r.description or ''))}"
-                    f"<br>Source: {esc(first_source(ds, r.source_ids))}"
-                    for r in events.itertuples(index=False)
-                ],
+                hovertext=row_strings(ds, "events", "timeline_hover", positions, _event_hover),
                 hovertemplate="%{hovertext}<extra></extra>",
                 customdata=events["event_id"].tolist(),
             )
@@ -297,8 +345,15 @@ def build_timeline_figure(
         fig,
         title=title,
         subtitle="Bars: interventions (hatched = ongoing, ▶ = still running today); "
-        "◆ = events. Colour = kind.",
-        source=source_line(ds, inter["source_ids"].tolist() + events["source_ids"].tolist()),
+        + (
+            "◆ = events per country and month, area by count. "
+            if len(events) > MAX_EVENT_MARKERS
+            else "◆ = events. "
+        )
+        + "Colour = kind.",
+        source=source_line(
+            ds, inter["source_ids"].tolist() + pd.unique(events["source_ids"]).tolist()
+        ),
         summary=timeline_summary(ds, selection, today),
         height=height or max(380, 230 + LANE_HEIGHT * len(lanes)),
     )

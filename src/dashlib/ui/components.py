@@ -50,9 +50,24 @@ def show_chart(
     if summary:
         st.markdown(f"**In words:** {md_escape(summary)}")
     if table is not None:
-        with st.expander(f"{table_label} ({len(table)} rows)"):
-            st.dataframe(table, hide_index=True, width="stretch")
+        show_table(table, table_label)
     return event
+
+
+# A reader scrolls a few hundred rows at most; sending 100,000 rows to every browser on every
+# rerun would cost seconds. The CSV download (Embed & download) always has every row.
+MAX_TABLE_ROWS = 1_000
+
+
+def show_table(table: pd.DataFrame, label: str) -> None:
+    """A data table in an expander, its first :data:`MAX_TABLE_ROWS` rows."""
+    with st.expander(f"{label} ({len(table):,} rows)"):
+        if len(table) > MAX_TABLE_ROWS:
+            st.caption(
+                f"Showing the first {MAX_TABLE_ROWS:,} of {len(table):,} rows. "
+                "Download every row as CSV under “Embed & download”."
+            )
+        st.dataframe(table.head(MAX_TABLE_ROWS), hide_index=True, width="stretch")
 
 
 def show_footer(ds: Dataset) -> None:

@@ -1,8 +1,10 @@
 """Cached loading: validate once per change of the files, share one Dataset with every reader.
 
-The cache key is the content hash of the data files, so an edited CSV shows up on the next
-rerun without a restart. ``st.cache_resource`` hands every session the same object (the
-dataset is read-only); ``st.cache_data`` would copy it into each session.
+The cache key is the content hash of the data files (recomputed only when a file's size or
+modification time changes), so an edited CSV shows up on the next rerun without a restart.
+``st.cache_resource`` hands every session the same object (the dataset is read-only);
+``st.cache_data`` would copy it into each session. The reader-facing tables are formatted
+once, at load, so no reader's rerun pays for it.
 If the files stop validating, readers keep the last valid dataset and see an
 "update pending" note; the problems are listed for editors.
 """
@@ -18,8 +20,9 @@ import pandas as pd
 import streamlit as st
 
 from dashlib.acled import layer_path, load_acled
-from dashlib.dataset import DEFAULT_DATA_DIR, Dataset, content_hash, load
+from dashlib.dataset import DEFAULT_DATA_DIR, Dataset, content_hash, files_signature, load
 from dashlib.problems import DataError, Problem
+from dashlib.tables import warm
 
 
 def data_dir() -> Path:
@@ -41,9 +44,11 @@ def _last_good(folder: str) -> _LastGood:
 @st.cache_resource(show_spinner="Checking the data…", max_entries=4)
 def _load(folder: str, digest: str) -> Dataset | DataError:
     try:
-        return load(Path(folder))
+        ds = load(Path(folder))
     except DataError as err:
         return err
+    warm(ds)
+    return ds
 
 
 @dataclass(frozen=True)
@@ -58,9 +63,15 @@ class Loaded:
         return bool(self.problems)
 
 
+@st.cache_resource(show_spinner=False, max_entries=8)
+def _digest(folder: str, signature: tuple[tuple[str, int, int], ...]) -> str:
+    """The content hash, recomputed only when a file's size or mtime changes."""
+    return content_hash(Path(folder))
+
+
 def get_dataset() -> Loaded:
     folder = data_dir()
-    result = _load(str(folder), content_hash(folder))
+    result = _load(str(folder), _digest(str(folder), files_signature(folder)))
     holder = _last_good(str(folder))
     if isinstance(result, Dataset):
         with holder.lock:

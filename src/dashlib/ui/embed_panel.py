@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import re
+from collections.abc import Callable
 from typing import Any
 from urllib.parse import urlsplit
 
@@ -52,8 +53,15 @@ def _image(fig: go.Figure, fmt: str) -> bytes:
 
 
 def show_embed_panel(
-    fig: go.Figure, *, page: str, name: str, selection: Selection, table: pd.DataFrame, key: str
+    fig: go.Figure,
+    *,
+    page: str,
+    name: str,
+    selection: Selection,
+    table: pd.DataFrame | Callable[[], pd.DataFrame],
+    key: str,
 ) -> None:
+    """Iframe code and HTML/PNG/SVG/CSV downloads; ``table`` may be a function (built on click)."""
     title = str((fig.layout.meta or {}).get("title", name))
     slug = re.sub(r"[^a-z0-9]+", "-", f"{name} {'-'.join(selection.countries)}".lower()).strip("-")
     with st.expander("Embed & download"):
@@ -91,7 +99,7 @@ def show_embed_panel(
         )
         cols[3].download_button(
             "CSV (data)",
-            data=lambda: csv_bytes(table),
+            data=lambda: csv_bytes(table() if callable(table) else table),
             file_name=f"{slug}.csv",
             mime="text/csv",
             key=f"{key}_csv",

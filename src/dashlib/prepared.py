@@ -1,0 +1,64 @@
+"""Derived data built once per dataset and shared by every reader.
+
+The :class:`~dashlib.dataset.Dataset` lives in ``st.cache_resource``: one object for every
+session. Per-row string work (hover text, formatted dates, source links) is done here once per
+dataset version, on first use, instead of on every rerun; a rerun then only masks and slices.
+Two sessions may race to build the same entry: both build the same value and one wins, which is
+harmless because the values are pure functions of the dataset.
+"""
+
+from __future__ import annotations
+
+from collections import OrderedDict
+from collections.abc import Callable, Hashable, Sequence
+from threading import Lock
+from typing import Any, TypeVar
+
+from dashlib.dataset import Dataset
+
+T = TypeVar("T")
+
+
+def memo(ds: Dataset, key: str, build: Callable[[Dataset], T]) -> T:
+    """``build(ds)``, computed once per dataset under ``key``."""
+    cache = ds.memo
+    if key not in cache:
+        cache.setdefault(key, build(ds))  # a racing reader's value wins only if it was first
+    value: T = cache[key]
+    return value
+
+
+def row_strings(
+    ds: Dataset,
+    table: str,
+    key: str,
+    positions: Sequence[int],
+    build: Callable[[Dataset, Any], str],
+) -> list[str]:
+    """``build(ds, row)`` for the rows at ``positions`` of ``table``, each built only once."""
+    cache: dict[int, str] = memo(ds, f"strings:{table}:{key}", lambda _ds: {})
+    missing = sorted({int(p) for p in positions} - cache.keys())
+    if missing:
+        frame = ds.table(table).iloc[missing]
+        for position, row in zip(missing, frame.itertuples(index=False), strict=True):
+            cache[position] = build(ds, row)
+    return [cache[int(p)] for p in positions]
+
+
+_LRU_LOCK = Lock()
+
+
+def lru(ds: Dataset, name: str, key: Hashable, build: Callable[[], T], maxsize: int = 32) -> T:
+    """``build()`` cached per dataset under ``(name, key)``, keeping the ``maxsize`` latest."""
+    cache: OrderedDict[Hashable, Any] = memo(ds, f"lru:{name}", lambda _ds: OrderedDict())
+    with _LRU_LOCK:
+        if key in cache:
+            cache.move_to_end(key)
+            hit: T = cache[key]
+            return hit
+    value = build()  # outside the lock: a slow build must not block other readers
+    with _LRU_LOCK:
+        cache[key] = value
+        while len(cache) > maxsize:
+            cache.popitem(last=False)
+    return value
