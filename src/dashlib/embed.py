@@ -7,6 +7,8 @@
   the app shows. plotly.js comes from its CDN, or is inlined with ``offline=True``; the base
   map (our own topojson from ``static/topojson``, Crimea in Ukraine) is always seeded into the
   page as ``window.PlotlyGeoAssets`` before plotly.js loads, so no map request leaves the page.
+  A map showing exactly the view a file in ``static/topojson/region`` was cut for gets that
+  file (~90 KiB) instead of the whole base map (~400 KiB); see :func:`topojson_path`.
   The page posts its height to ``window.parent`` (see :data:`HEIGHT_POSTER_JS`).
 
 Message format: ``{"dashlib-embed-height": <pixels>}``. The listener only resizes the iframe
@@ -17,6 +19,7 @@ from __future__ import annotations
 
 import html
 import json
+import math
 from functools import cache
 from pathlib import Path
 from typing import Any
@@ -29,6 +32,9 @@ from dashlib import theme
 from dashlib.selection import Selection
 
 TOPOJSON_DIR = Path(__file__).resolve().parents[2] / "static" / "topojson"
+# The base map cut to the dashboard's map view by scripts/build_boundaries.py. Same file names
+# as in TOPOJSON_DIR: plotly.js asks for ``<geo.scope>_<geo.resolution>m`` whatever the folder.
+REGION_TOPOJSON_DIR = TOPOJSON_DIR / "region"
 MESSAGE_KEY = "dashlib-embed-height"
 GEO_TRACES = {"choropleth", "scattergeo"}
 
@@ -97,9 +103,19 @@ def iframe_snippet(
 
 
 @cache
-def topojson_text(name: str) -> str:
-    """A topojson file from static/topojson, compact, safe inside a ``<script>``."""
-    data = json.loads((TOPOJSON_DIR / f"{name}.json").read_text(encoding="utf-8"))
+def _read_topojson(path: Path) -> dict[str, Any] | None:
+    if not path.is_file():
+        return None
+    data: dict[str, Any] = json.loads(path.read_text(encoding="utf-8"))
+    return data
+
+
+@cache
+def topojson_text(path: Path) -> str:
+    """A topojson file, compact, safe inside a ``<script>``."""
+    data = _read_topojson(path)
+    if data is None:
+        raise FileNotFoundError(path)
     return _script_safe(json.dumps(data, separators=(",", ":")))
 
 
@@ -111,15 +127,55 @@ def topojson_names(fig: go.Figure) -> list[str]:
     return [f"{geo.scope or 'world'}_{int(geo.resolution or 110)}m"]
 
 
+def _same(a: Any, b: Any) -> bool:
+    if isinstance(a, (list, tuple)) and isinstance(b, (list, tuple)):
+        return len(a) == len(b) and all(_same(x, y) for x, y in zip(a, b, strict=True))
+    if isinstance(a, (int, float)) and isinstance(b, (int, float)):
+        return math.isclose(a, b, abs_tol=1e-9)
+    return bool(a == b)
+
+
+def shows_view(fig: go.Figure, view: dict[str, Any]) -> bool:
+    """Whether the figure's map is framed exactly as ``view`` (a region base map's ``view``
+    member): same projection, rotation, lon/lat ranges and centre, not zoomed."""
+    geo = fig.layout.geo
+    proj, rot = geo.projection, geo.projection.rotation
+    lon, lat = geo.lonaxis.range, geo.lataxis.range
+    if lon is None or lat is None or rot.lon is None or proj.scale not in (None, 1):
+        return False
+    center = [geo.center.lon, geo.center.lat]
+    default = [rot.lon, (lat[0] + lat[1]) / 2]  # plotly.js's defaults for a world map
+    actual = {
+        "type": proj.type,
+        "rotation": [rot.lon, rot.lat or 0, rot.roll or 0],
+        "parallels": list(proj.parallels or ()),
+        "lonaxis": list(lon),
+        "lataxis": list(lat),
+        "center": [c if c is not None else d for c, d in zip(center, default, strict=True)],
+    }
+    return all(_same(value, view.get(key)) for key, value in actual.items())
+
+
+def topojson_path(fig: go.Figure, name: str) -> Path:
+    """The file to seed as base map ``name``: the region cut when it was cut for this very
+    view (it then holds everything the map can show), else the whole base map."""
+    region = REGION_TOPOJSON_DIR / f"{name}.json"
+    data = _read_topojson(region)
+    if data is not None and shows_view(fig, data.get("view") or {}):
+        return region
+    return TOPOJSON_DIR / f"{name}.json"
+
+
 def _script_safe(text: str) -> str:
     return text.replace("</", "<\\/").replace("<!--", "<\\!--")
 
 
-def geo_assets_script(names: list[str]) -> str:
+def geo_assets_script(fig: go.Figure) -> str:
     """``<script>`` seeding plotly.js's base maps (must come before plotly.js)."""
+    names = topojson_names(fig)
     if not names:
         return ""
-    parts = ",".join(f"{json.dumps(n)}:{topojson_text(n)}" for n in names)
+    parts = ",".join(f"{json.dumps(n)}:{topojson_text(topojson_path(fig, n))}" for n in names)
     return f"<script>window.PlotlyGeoAssets={{topojson:{{{parts}}}}};</script>"
 
 
@@ -162,7 +218,7 @@ def standalone_html(
 <title>{e(page_title or title)}</title>
 <meta name="description" content="{e(summary)}">
 <style>{_PAGE_CSS}</style>
-{geo_assets_script(topojson_names(fig))}
+{geo_assets_script(fig)}
 </head>
 <body>
 <figure id="chart" aria-labelledby="chart-title" aria-describedby="chart-desc">

