@@ -4,7 +4,7 @@ import streamlit as st
 
 from dashlib.tables import country_status_table, sites_table
 from dashlib.ui import charts
-from dashlib.ui.components import show_chart, show_embed_header, show_footer
+from dashlib.ui.components import show_chart, show_embed_header, show_footer, show_table
 from dashlib.ui.data import get_acled
 from dashlib.ui.embed_panel import embed_height_script, show_embed_panel
 from dashlib.ui.map_events import handle_map_selection
@@ -27,8 +27,5 @@ sites = sites_table(ctx.ds, ctx.sel, ctx.today)
 event = show_chart(fig, "map_chart", select=True, table=sites, table_label="Sites on the map")
 handle_map_selection(event, ctx.ds, ctx.sel)
 show_embed_panel(fig, page="map", name="map", selection=ctx.sel, table=sites, key="map_dl")
-with st.expander("Country status table"):
-    st.dataframe(
-        country_status_table(ctx.ds, ctx.sel.as_of_or(ctx.today)), hide_index=True, width="stretch"
-    )
+show_table(country_status_table(ctx.ds, ctx.sel.as_of_or(ctx.today)), "Country status table")
 show_footer(ctx.ds)

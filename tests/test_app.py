@@ -179,9 +179,36 @@ def test_invalid_edit_keeps_last_good_data(tmp_path, monkeypatch: pytest.MonkeyP
 
 def test_embed_panel_gives_the_iframe_for_this_selection() -> None:
     at = app("pages/map.py", country="UKR", date="2014-03-18")
+    assert not [c for c in at.code if "<iframe" in c.value]  # closed: nothing sent yet
+    at.session_state["map_dl"] = True  # the reader opens "Embed & download"
+    at.run()
     codes = [c.value for c in at.code]
     iframe = next(c for c in codes if "<iframe" in c)
     assert "/map?embed=true&amp;country=UKR&amp;date=2014-03-18" in iframe
     assert "postMessage" not in iframe and "message" in iframe  # the resize listener
     labels = [b.label for b in at.get("download_button")]
     assert {"HTML", "PNG", "SVG", "CSV (data)"} <= set(labels)
+
+
+def test_tables_are_sent_only_when_opened() -> None:
+    at = app("pages/timeline.py")
+    assert not at.dataframe  # closed expanders: no table reaches the browser
+    labels = [e.label for e in at.expander]
+    assert any(label.startswith("Events table (") for label in labels)
+    at.session_state["table_events_table"] = True
+    at.run()
+    assert not at.exception
+    (table,) = at.dataframe
+    assert {"Date", "Country", "Event", "Kind", "Sources"} <= set(table.value.columns)
+
+
+def test_a_long_table_shows_its_first_rows_and_says_so(monkeypatch: pytest.MonkeyPatch) -> None:
+    import dashlib.ui.components as components
+
+    monkeypatch.setattr(components, "MAX_TABLE_ROWS", 2)
+    at = app("pages/timeline.py")
+    at.session_state["table_events_table"] = True
+    at.run()
+    (table,) = at.dataframe
+    assert len(table.value) == 2
+    assert any("Showing the first 2 of 3 rows" in c.value for c in at.caption)

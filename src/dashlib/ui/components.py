@@ -2,6 +2,9 @@
 
 from __future__ import annotations
 
+import re
+from collections.abc import Iterator
+from contextlib import contextmanager
 from typing import Any
 
 import pandas as pd
@@ -59,9 +62,24 @@ def show_chart(
 MAX_TABLE_ROWS = 1_000
 
 
-def show_table(table: pd.DataFrame, label: str) -> None:
-    """A data table in an expander, its first :data:`MAX_TABLE_ROWS` rows."""
-    with st.expander(f"{label} ({len(table):,} rows)"):
+@contextmanager
+def lazy_expander(label: str, key: str) -> Iterator[bool]:
+    """An expander whose content runs, and reaches the browser, only once a reader opens it.
+
+    A closed expander's content still costs the browser its code (the table grid and the
+    code highlighter are megabytes of JavaScript) before the chart on the same page draws.
+    """
+    box = st.expander(label, key=key, on_change="rerun")
+    with box:
+        yield bool(box.open)
+
+
+def show_table(table: pd.DataFrame, label: str, key: str | None = None) -> None:
+    """A data table in a lazy expander, its first :data:`MAX_TABLE_ROWS` rows."""
+    key = key or "table_" + re.sub(r"[^a-z0-9]+", "_", label.lower()).strip("_")
+    with lazy_expander(f"{label} ({len(table):,} rows)", key) as is_open:
+        if not is_open:
+            return
         if len(table) > MAX_TABLE_ROWS:
             st.caption(
                 f"Showing the first {MAX_TABLE_ROWS:,} of {len(table):,} rows. "

@@ -64,7 +64,11 @@ def show_embed_panel(
     """Iframe code and HTML/PNG/SVG/CSV downloads; ``table`` may be a function (built on click)."""
     title = str((fig.layout.meta or {}).get("title", name))
     slug = re.sub(r"[^a-z0-9]+", "-", f"{name} {'-'.join(selection.countries)}".lower()).strip("-")
-    with st.expander("Embed & download"):
+    from dashlib.ui.components import lazy_expander
+
+    with lazy_expander("Embed & download", key) as is_open:
+        if not is_open:
+            return
         st.markdown("**Embed this view in a story** — the iframe resizes itself to its content:")
         st.code(
             iframe_snippet(
