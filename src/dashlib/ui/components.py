@@ -17,8 +17,11 @@ from dashlib.ui.data import Loaded
 from dashlib.ui.text import md_escape
 
 # plotly.js loads its base map from here (served by Streamlit static serving) instead of
-# cdn.plot.ly; see static/topojson and .streamlit/config.toml.
-TOPOJSON_URL = "/app/static/topojson/"
+# cdn.plot.ly; see static/topojson and .streamlit/config.toml. The app/ folder holds only
+# world_50m.json (~205 KiB, not the whole ~400 KiB one): the map view (GEO_LAYOUT) plus all
+# that panning it by up to half its width or height brings in (scripts/build_boundaries.py,
+# APP_PAN), so every geo figure in the app needs resolution 50 and that framing.
+TOPOJSON_URL = "/app/static/topojson/app/"
 PLOTLY_CONFIG: dict[str, Any] = {
     "topojsonURL": TOPOJSON_URL,
     "displaylogo": False,
