@@ -185,3 +185,30 @@ def test_hover_text_is_built_once_per_dataset(monkeypatch: pytest.MonkeyPatch) -
     build_map_animation(ds, Selection(countries=("UKR",)), TODAY)
     build_map_figure(ds, Selection(as_of=dt.date(2010, 1, 1)), TODAY)
     assert len(calls) == len(ds.deployments)  # other views reuse them
+
+
+def test_readers_arriving_together_share_one_build(shipped: Dataset) -> None:
+    import threading
+
+    from dashlib.prepared import lru
+
+    calls: list[int] = []
+    gate = threading.Event()
+
+    def build() -> str:
+        calls.append(1)
+        gate.wait(2)
+        return "figure"
+
+    results: list[str] = []
+    threads = [
+        threading.Thread(target=lambda: results.append(lru(shipped, "test", "view", build)))
+        for _ in range(5)
+    ]
+    for thread in threads:
+        thread.start()
+    gate.set()
+    for thread in threads:
+        thread.join(5)
+    assert results == ["figure"] * 5
+    assert len(calls) == 1

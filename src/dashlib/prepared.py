@@ -46,19 +46,31 @@ def row_strings(
 
 
 _LRU_LOCK = Lock()
+_BUILDING: dict[tuple[int, Hashable], Lock] = {}
 
 
 def lru(ds: Dataset, name: str, key: Hashable, build: Callable[[], T], maxsize: int = 32) -> T:
-    """``build()`` cached per dataset under ``(name, key)``, keeping the ``maxsize`` latest."""
+    """``build()`` cached per dataset under ``(name, key)``, keeping the ``maxsize`` latest.
+
+    Readers asking for the same missing entry at once wait for one build instead of each
+    building it (after a data update, every reader arrives at a cold cache together).
+    """
     cache: OrderedDict[Hashable, Any] = memo(ds, f"lru:{name}", lambda _ds: OrderedDict())
     with _LRU_LOCK:
         if key in cache:
             cache.move_to_end(key)
             hit: T = cache[key]
             return hit
-    value = build()  # outside the lock: a slow build must not block other readers
-    with _LRU_LOCK:
-        cache[key] = value
-        while len(cache) > maxsize:
-            cache.popitem(last=False)
+        building = _BUILDING.setdefault((id(cache), key), Lock())
+    with building:  # one build per key; other keys build in parallel
+        with _LRU_LOCK:
+            if key in cache:
+                done: T = cache[key]
+                return done
+        value = build()
+        with _LRU_LOCK:
+            cache[key] = value
+            while len(cache) > maxsize:
+                cache.popitem(last=False)
+            _BUILDING.pop((id(cache), key), None)
     return value
