@@ -221,3 +221,15 @@ def test_cli_missing_schema_is_not_a_traceback(data_dir: Path) -> None:
     bad = run_cli("validate", str(data_dir))
     assert bad.returncode == 1 and "datapackage.json:1:" in bad.stdout
     assert "Traceback" not in bad.stderr
+
+
+def test_cli_undeclared_table_is_a_problem_not_a_traceback(data_dir: Path) -> None:
+    import json
+
+    package = json.loads((data_dir / "datapackage.json").read_text(encoding="utf-8"))
+    package["resources"] = [r for r in package["resources"] if r["name"] != "excerpts"]
+    (data_dir / "datapackage.json").write_text(json.dumps(package), encoding="utf-8")
+    bad = run_cli("validate", str(data_dir))
+    assert bad.returncode == 1, bad.stdout + bad.stderr
+    assert "resource 'excerpts' is not declared" in bad.stdout
+    assert "Traceback" not in bad.stderr

@@ -12,7 +12,8 @@ import time
 from collections.abc import Sequence
 from pathlib import Path
 
-from dashlib.dataset import DEFAULT_DATA_DIR, TABLES, check, load
+from dashlib.dataset import DEFAULT_DATA_DIR, TABLES, load
+from dashlib.problems import DataError
 
 
 def _validate(args: argparse.Namespace) -> int:
@@ -21,18 +22,19 @@ def _validate(args: argparse.Namespace) -> int:
         print(f"{data_dir}: no such folder", file=sys.stderr)
         return 2
     started = time.perf_counter()
-    problems = check(data_dir)
-    elapsed = time.perf_counter() - started
-    for problem in problems:
-        print(problem)
-    if problems:
+    try:
+        dataset = load(data_dir)  # validates everything once; the problems are check()'s
+    except DataError as err:
+        problems = err.problems
+        for problem in problems:
+            print(problem)
         files = len({p.file for p in problems})
         print(
             f"{len(problems)} problem(s) in {files} file(s); nothing was published.",
             file=sys.stderr,
         )
         return 1
-    dataset = load(data_dir)
+    elapsed = time.perf_counter() - started
     counts = ", ".join(f"{len(dataset.table(t))} {t}" for t in TABLES)
     print(
         f"OK: {data_dir} is valid ({counts}; version {dataset.version}; checked in {elapsed:.2f} s)"

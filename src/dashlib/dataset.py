@@ -183,7 +183,7 @@ def load(data_dir: Path = DEFAULT_DATA_DIR) -> Dataset:
     data_dir = Path(data_dir)
     resources, _raws, frames, problems = _read_all(data_dir)
     if problems:
-        raise DataError(problems)
+        raise DataError(sorted(set(problems)))  # the order and set check() reports
     missing = [t for t in TABLES if t not in frames]
     if missing:
         raise DataError(

@@ -15,6 +15,7 @@ from __future__ import annotations
 
 import datetime as dt
 import re
+from functools import lru_cache
 
 import pandas as pd
 
@@ -24,6 +25,11 @@ PRECISIONS = {1: "year", 2: "month", 3: "day"}
 _SLASHED = re.compile(r"^\s*(\d{1,2})[./-](\d{1,2})[./-](\d{2,4})\s*$")
 
 
+# The same few dates repeat over thousands of rows: each is worked out once (values are immutable).
+_CACHE_SIZE = 1 << 16
+
+
+@lru_cache(maxsize=_CACHE_SIZE)
 def parse_partial(value: str) -> tuple[int, int | None, int | None] | None:
     """Return (year, month, day) with None for unknown parts, or None when not a valid date."""
     match = PARTIAL_DATE.match(value)
@@ -45,6 +51,7 @@ def precision_of(value: str) -> str | None:
     return PRECISIONS[value.count("-") + 1]
 
 
+@lru_cache(maxsize=_CACHE_SIZE)
 def period_start(value: str) -> pd.Timestamp:
     """First day of the period a partial date names."""
     parts = parse_partial(value)
@@ -54,6 +61,7 @@ def period_start(value: str) -> pd.Timestamp:
     return pd.Timestamp(year, month or 1, day or 1)
 
 
+@lru_cache(maxsize=_CACHE_SIZE)
 def period_end(value: str) -> pd.Timestamp:
     """Last day of the period a partial date names."""
     parts = parse_partial(value)
