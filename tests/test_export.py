@@ -33,19 +33,10 @@ from dashlib.embed import (
 )
 from dashlib.selection import Selection
 
+from browser_support import CHROMIUM, CHROMIUM_ARGS
 from conftest import FIXTURES, REPO, edit
 
-CHROMIUM = "/usr/bin/chromium"
 HAVE_CHROMIUM = os.access(CHROMIUM, os.X_OK)
-ARGS = [
-    "--no-sandbox",
-    "--disable-gpu",
-    "--disable-background-networking",
-    "--disable-component-update",
-    "--disable-sync",
-    "--no-first-run",
-    "--disable-quic",
-]
 HYPERLINK = '=HYPERLINK("http://x","y")'
 BASE_URL = "https://news.example/reach"
 
@@ -85,7 +76,7 @@ def exported(hostile_data: Path, tmp_path_factory: pytest.TempPathFactory) -> Pa
     out = tmp_path_factory.mktemp("embeds")
     done = run_cli(
         str(out), "--data", str(hostile_data), "--offline", "--base-url", BASE_URL,
-        env={"BROWSER_PATH": CHROMIUM},
+        env={"BROWSER_PATH": str(CHROMIUM)},
     )  # fmt: skip
     assert done.returncode == 0, done.stderr
     assert "wall time" in done.stdout
@@ -303,7 +294,7 @@ def test_offline_html_draws_without_network(exported: Path) -> None:
 
     requests: list[str] = []
     with sync_playwright() as pw:
-        browser = pw.chromium.launch(executable_path=CHROMIUM, args=ARGS)
+        browser = pw.chromium.launch(executable_path=str(CHROMIUM), args=CHROMIUM_ARGS)
         try:
             page = browser.new_page(viewport={"width": 900, "height": 900})
             page.on("request", lambda r: requests.append(r.url))

@@ -23,6 +23,7 @@ from dashlib.export import (
     topojson_url,
 )
 from dashlib.selection import Selection
+from dashlib.ui.components import lazy_expander
 
 FALLBACK_BASE_URL = "http://localhost:8501"
 
@@ -64,8 +65,6 @@ def show_embed_panel(
     """Iframe code and HTML/PNG/SVG/CSV downloads; ``table`` may be a function (built on click)."""
     title = str((fig.layout.meta or {}).get("title", name))
     slug = re.sub(r"[^a-z0-9]+", "-", f"{name} {'-'.join(selection.countries)}".lower()).strip("-")
-    from dashlib.ui.components import lazy_expander
-
     with lazy_expander("Embed & download", key) as is_open:
         if not is_open:
             return
