@@ -20,6 +20,8 @@ Outputs:
         the same base map cut to what the dashboard's map view (GEO_LAYOUT in
         dashlib.figures.map) shows, plus a margin; inlined into the exported HTML pages.
         plotly.js derives the file name from scope + resolution, hence the same name.
+  * static/geo/crimea.geojson
+        crimea.geojson as plotly.js draws it, served by the app (dashlib.figures.browser).
   * static/topojson/app/world_50m.json
         the base map for the Streamlit app: that view plus all a reader can pan into it
         (APP_PAN of its width and height in any direction), so panning shows no cut edge.
@@ -44,6 +46,7 @@ import pyogrio
 import shapely
 from shapely.geometry import LineString, MultiPolygon, Polygon
 
+from dashlib.figures.browser import write_served_geojson
 from dashlib.figures.map import GEO_LAYOUT
 
 ROOT = Path(__file__).resolve().parents[1]
@@ -967,6 +970,9 @@ def main() -> int:
     ):
         write_json(path, data)
         written.append(path)
+    # The app points its maps' Crimea layer at this copy instead of inlining it in every
+    # chart it sends (dashlib.figures.browser).
+    written.append(write_served_geojson(crimea, "geo/crimea.geojson", ROOT / "static"))
 
     for res, spec in TOPO_SPECS.items():
         path = TOPO_DIR / f"world_{res}m.json"

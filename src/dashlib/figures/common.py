@@ -5,6 +5,7 @@ from __future__ import annotations
 import datetime as dt
 import html
 from collections.abc import Iterable
+from typing import Any
 
 import plotly.graph_objects as go
 
@@ -70,6 +71,31 @@ TITLE_WIDTH = 40  # characters per line that fit a 375 px phone at the title's s
 NOTE_WIDTH = 52  # the same for the 13 px subtitle; the 10 px source lines take more
 
 
+def merge(default: Any, value: Any) -> Any:
+    """``value`` over ``default``: dictionaries key by key, anything else replaces."""
+    if isinstance(default, dict) and isinstance(value, dict):
+        out = dict(default)
+        for key, item in value.items():
+            out[key] = merge(default[key], item) if key in default else item
+        return out
+    return value
+
+
+def set_layout(fig: go.Figure, **updates: Any) -> go.Figure:
+    """``fig.update_layout(**updates)`` for plain values, ~20 times faster.
+
+    plotly's update_layout runs its change-tracking machinery key path by key path (50-80 ms
+    for the map's layout with a dozen traces: most of the cost of a new map view); merging
+    the dictionaries here and validating the result once costs a few milliseconds. Same
+    result: nested dictionaries merge key by key; lists and values replace.
+    """
+    current = fig.layout.to_plotly_json()
+    current.pop("template", None)  # the charts use none (frame_layout); not revalidated
+    fig.layout = merge(current, updates)
+    fig.layout.template = None
+    return fig
+
+
 def frame_layout(
     fig: go.Figure,
     *,
@@ -99,7 +125,8 @@ def frame_layout(
         + "</span>"
     )
     top = 30 + 22 * len(title_lines) + 20 * len(sub_lines) + 20 * len(note_lines) + 8
-    fig.update_layout(
+    set_layout(
+        fig,
         title={
             "text": text,
             # plotly anchors a multi-line title by its first baseline: leave room above it.
@@ -140,7 +167,14 @@ def frame_layout(
             "credit": theme.CREDIT,
             "title_top": top,  # the margin the title block needs without the play controls
         },
+        # What plotly's default template gave these charts and they still use; the
+        # template itself is dropped below.
+        autotypenumbers="strict",
     )
+    # set_layout dropped the template: every attribute the charts use is set here or by
+    # their builder, so the app, the embeds and the images draw the same, the files are
+    # ~6 KB smaller, and a copy of the figure compares equal to it in plotly.js
+    # (dashlib/figures/browser.py).
     return fig
 
 

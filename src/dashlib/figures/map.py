@@ -19,7 +19,14 @@ from dashlib.acled import CREDIT as ACLED_CREDIT
 from dashlib.acled import aggregate_for_map
 from dashlib.dataset import Dataset
 from dashlib.dates import format_partial
-from dashlib.figures.common import esc, first_source, frame_layout, source_line, today_default
+from dashlib.figures.common import (
+    esc,
+    first_source,
+    frame_layout,
+    set_layout,
+    source_line,
+    today_default,
+)
 from dashlib.prepared import lru, row_strings
 from dashlib.selection import Selection
 from dashlib.summaries import map_summary
@@ -34,8 +41,9 @@ GEO_LAYOUT: dict[str, Any] = {
     "scope": "world",
     "showland": True,
     "landcolor": "#F4F4F4",
-    "showocean": True,
-    "oceancolor": "#EAF2F8",
+    # The sea is the background (bgcolor): an ocean layer of the same colour cost plotly.js
+    # ~20 ms more per draw (a world-sized polygon to project and clip).
+    "showocean": False,
     "showlakes": True,
     "lakecolor": "#EAF2F8",
     "showcountries": True,
@@ -429,7 +437,7 @@ def build_map_figure(
     _highlight_countries(fig, ds, selection)
     if "acled" in selection.layers and acled is not None:
         fig.add_trace(acled_map_trace(acled, selection, today))
-    fig.update_geos(**GEO_LAYOUT)
+    set_layout(fig, geo=GEO_LAYOUT, clickmode="event+select", dragmode="pan")
     active = sites.active(day)
     frame_layout(
         fig,
@@ -440,7 +448,6 @@ def build_map_figure(
         height=height,
         extra_top=extra_top,
     )
-    fig.update_layout(clickmode="event+select", dragmode="pan")
     return fig
 
 
@@ -565,7 +572,8 @@ def build_map_animation(
         if start_day == today
         else int(np.clip(start_day.year - days[0].year, 0, len(days) - 1))
     )
-    base.update_layout(
+    set_layout(
+        base,
         updatemenus=[
             {
                 "type": "buttons",

@@ -17,7 +17,14 @@ from dashlib.acled import CREDIT as ACLED_CREDIT
 from dashlib.acled import aggregate_for_timeline
 from dashlib.dataset import Dataset
 from dashlib.dates import format_partial
-from dashlib.figures.common import esc, first_source, frame_layout, source_line, today_default
+from dashlib.figures.common import (
+    esc,
+    first_source,
+    frame_layout,
+    set_layout,
+    source_line,
+    today_default,
+)
 from dashlib.figures.map import troop_text
 from dashlib.prepared import row_strings
 from dashlib.selection import Selection
@@ -181,6 +188,7 @@ def build_timeline_figure(
                         "fgcolor": "rgba(255,255,255,0.55)",
                         "fillmode": "overlay",
                         "size": 7,
+                        "solidity": 0.2,
                     },
                 },
                 name=theme.KIND_LABELS[kind],
@@ -293,21 +301,23 @@ def build_timeline_figure(
     if selection.intervention and len(inter):
         start = min(inter["start"]).date() - dt.timedelta(days=90)
         end = min(today, max(inter["end"].fillna(now)).date() + dt.timedelta(days=90))
-    fig.update_xaxes(
+    xaxis = dict(
         type="date",
         range=[start.isoformat(), (end + dt.timedelta(days=30)).isoformat()],
         showgrid=True,
         gridcolor="#EEEEEE",
         tickformat="%Y",
         zeroline=False,
+        automargin=True,
     )
-    fig.update_yaxes(
+    yaxis = dict(
         tickvals=[lane_y[c] for c in lanes],
         ticktext=[esc(names.get(c, c)) for c in lanes],
         range=[-0.6, max(len(lanes), 1) - 0.4],
         showgrid=False,
         zeroline=False,
         fixedrange=True,
+        automargin=True,
     )
     # Light separators between lanes and a dotted line at today, as plain shapes (one update
     # instead of a validated add_hline per lane).
@@ -337,7 +347,6 @@ def build_timeline_figure(
             "line": {"color": theme.MUTED, "width": 1, "dash": "dot"},
         }
     )
-    fig.update_layout(shapes=shapes)
     title = "Russian military interventions in the former Soviet Union"
     if selection.intervention and len(inter):
         title = str(inter.iloc[0]["title"])
@@ -357,7 +366,11 @@ def build_timeline_figure(
         summary=timeline_summary(ds, selection, today),
         height=height or max(380, 230 + LANE_HEIGHT * len(lanes)),
     )
-    fig.update_layout(
+    set_layout(  # one call: each validates the whole layout, shapes included
+        fig,
+        xaxis=xaxis,
+        yaxis=yaxis,
+        shapes=shapes,
         barmode="overlay",
         bargap=0,
         showlegend=True,

@@ -13,6 +13,7 @@ import streamlit as st
 
 from dashlib import theme
 from dashlib.dataset import Dataset
+from dashlib.figures.browser import for_browser, served_geojson_urls
 from dashlib.ui.data import Loaded
 from dashlib.ui.text import md_escape
 
@@ -49,15 +50,35 @@ def show_chart(
 ) -> Any:
     """The chart, its one-paragraph text summary, and the data as a table."""
     summary = str(fig.layout.meta["summary"]) if fig.layout.meta else ""
-    kwargs: dict[str, Any] = {"key": key, "config": PLOTLY_CONFIG, "width": "stretch"}
+    # theme=None: the figure's own fonts and colours, as in the embeds and images (Streamlit's
+    # theme would restyle it and set its whole title block in bold).
+    kwargs: dict[str, Any] = {
+        "key": key,
+        "config": PLOTLY_CONFIG,
+        "width": "stretch",
+        "theme": None,
+    }
     if select:
         kwargs.update(on_select="rerun", selection_mode=("points",))
-    event = st.plotly_chart(fig, **kwargs)
+    event = st.plotly_chart(browser_figure(fig), **kwargs)
     if summary:
         st.markdown(f"**In words:** {md_escape(summary)}")
     if table is not None:
         show_table(table, table_label)
     return event
+
+
+def browser_figure(fig: go.Figure) -> go.Figure:
+    """``figures.browser.for_browser(fig)``, made once per figure.
+
+    The pages' figures are shared by every reader of a view (``ui/charts.py``) and never
+    changed once built, so the copy is kept on the figure itself and shared the same way.
+    """
+    copy: go.Figure | None = getattr(fig, "_dashlib_browser", None)
+    if copy is None:
+        copy = for_browser(fig, served_geojson_urls())
+        fig._dashlib_browser = copy
+    return copy
 
 
 # A reader scrolls a few hundred rows at most; sending 100,000 rows to every browser on every

@@ -1,0 +1,88 @@
+"""The app's copy of a figure: what plotly.js gets in the reader's browser.
+
+Streamlit mounts a new chart whenever the figure changes (a filter, a date), then hands
+plotly.js a JSON copy of the same figure once more (``Plotly.react``) right after drawing
+it. plotly.js compares the copy with what it drew and redraws everything it finds changed:
+an object-valued attribute (``layout.template``, ``layout.meta``, an inline ``geojson``)
+compares by identity, so its copy always looks changed, and without ``layout.datarevision``
+so does every data array. That second, useless redraw of the map blocked the page for
+0.1-0.2 s after every filter change on this 2-core machine (bench/RESULTS.md).
+
+The figures carry no template (``figures.common.frame_layout``); the copy made here also
+leaves out ``layout.meta`` (the summary and credits the page and the exports read on the
+server), points an inline GeoJSON the app also serves as a static file at its URL, and
+sets ``layout.datarevision`` to a hash of the traces, so a real change of data still
+counts. Exports and embeds keep the original figure: it is self-contained.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import json
+from pathlib import Path
+from typing import Any
+
+import plotly.graph_objects as go
+import plotly.io as pio
+
+from dashlib.geo import for_plotly
+
+STATIC_DIR = Path(__file__).resolve().parents[3] / "static"
+# Streamlit serves static/ at /app/static/ (.streamlit/config.toml).
+STATIC_URL = "/app/static/"
+SERVED_GEOJSON = ("geo/crimea.geojson",)
+
+
+def canonical_json(obj: Any) -> str:
+    """One text per JSON value, whatever its key order, spacing or tuples."""
+    return json.dumps(obj, sort_keys=True, separators=(",", ":"))
+
+
+_served: dict[tuple[str, float], str] = {}
+
+
+def served_geojson_urls(static_dir: Path = STATIC_DIR) -> dict[str, str]:
+    """canonical JSON -> URL of each GeoJSON the app serves from ``static_dir``."""
+    out: dict[str, str] = {}
+    for name in SERVED_GEOJSON:
+        path = static_dir / name
+        try:
+            key = (str(path), path.stat().st_mtime)
+        except OSError:
+            continue
+        if key not in _served:
+            _served[key] = canonical_json(json.loads(path.read_text(encoding="utf-8")))
+        out[_served[key]] = STATIC_URL + name
+    return out
+
+
+def write_served_geojson(geojson: dict[str, Any], name: str, static_dir: Path = STATIC_DIR) -> Path:
+    """Write the plotly-ready ``geojson`` (``geo.for_plotly``) where the app serves it."""
+    path = static_dir / name
+    path.parent.mkdir(parents=True, exist_ok=True)
+    path.write_text(canonical_json(for_plotly(geojson)) + "\n", encoding="utf-8")
+    return path
+
+
+def for_browser(fig: go.Figure, geojson_urls: dict[str, str] | None = None) -> go.Figure:
+    """The copy of ``fig`` the app sends to the reader's browser (see the module's doc).
+
+    ``geojson_urls`` is ``served_geojson_urls()``: an inline GeoJSON equal to a served file
+    becomes that file's URL (plotly.js fetches it once and keeps it). Anything else stays.
+    """
+    figure = fig.to_dict()
+    figure["layout"].pop("meta", None)
+    for trace in figure["data"]:
+        geojson = trace.get("geojson")
+        if isinstance(geojson, dict) and geojson_urls:
+            trace["geojson"] = geojson_urls.get(canonical_json(geojson), geojson)
+    digest = hashlib.sha1(pio.to_json({"data": figure["data"]}, validate=False).encode())
+    figure["layout"]["datarevision"] = digest.hexdigest()[:16]
+    # The parts are the validated figure's own: no need to validate them again (for the
+    # map's 36 animation frames that would cost more than everything else here).
+    frames = figure.pop("frames", None) or []
+    out = go.Figure(figure, _validate=False)
+    out._frame_objs = tuple(go.Frame(frame, _validate=False) for frame in frames)
+    # go.Figure() put plotly's default template back; null is none to plotly.js too.
+    out.layout.template = None
+    return out
