@@ -105,12 +105,15 @@ def frame_layout(
     summary: str,
     height: int,
     extra_top: int = 0,
+    layout: dict[str, Any] | None = None,
 ) -> go.Figure:
     """Title, subtitle, source and credit lines, fonts, legend and margins, in one place.
 
     The whole text block sits above the chart: its height is known in advance (lines are
     wrapped here), so nothing overlaps at any width. The legend sits below the chart and
     plotly grows the bottom margin to fit it however many rows it wraps to.
+
+    ``layout`` holds the chart's own layout, merged over these settings in the same update.
     """
     title_lines = [f"<b>{esc(line)}</b>" for line in wrap(title, TITLE_WIDTH)]
     sub_lines = [esc(line) for line in wrap(subtitle, NOTE_WIDTH)]
@@ -125,8 +128,7 @@ def frame_layout(
         + "</span>"
     )
     top = 30 + 22 * len(title_lines) + 20 * len(sub_lines) + 20 * len(note_lines) + 8
-    set_layout(
-        fig,
+    frame: dict[str, Any] = dict(
         title={
             "text": text,
             # plotly anchors a multi-line title by its first baseline: leave room above it.
@@ -171,6 +173,7 @@ def frame_layout(
         # template itself is dropped below.
         autotypenumbers="strict",
     )
+    set_layout(fig, **merge(frame, layout or {}))
     # set_layout dropped the template: every attribute the charts use is set here or by
     # their builder, so the app, the embeds and the images draw the same, the files are
     # ~6 KB smaller, and a copy of the figure compares equal to it in plotly.js

@@ -437,7 +437,6 @@ def build_map_figure(
     _highlight_countries(fig, ds, selection)
     if "acled" in selection.layers and acled is not None:
         fig.add_trace(acled_map_trace(acled, selection, today))
-    set_layout(fig, geo=GEO_LAYOUT, clickmode="event+select", dragmode="pan")
     active = sites.active(day)
     frame_layout(
         fig,
@@ -447,6 +446,7 @@ def build_map_figure(
         summary=map_summary(ds, selection, today),
         height=height,
         extra_top=extra_top,
+        layout={"geo": GEO_LAYOUT, "clickmode": "event+select", "dragmode": "pan"},
     )
     return fig
 

@@ -21,7 +21,6 @@ from dashlib.figures.common import (
     esc,
     first_source,
     frame_layout,
-    set_layout,
     source_line,
     today_default,
 )
@@ -159,26 +158,30 @@ def build_timeline_figure(
     slots = _sublanes(inter, now) if len(inter) else pd.Series(dtype=int)
     depth = inter.assign(slot=slots).groupby("country_iso3")["slot"].max() if len(inter) else {}
 
-    def bar_y(row: Any, slot: int) -> float:
-        n = int(depth.get(row.country_iso3, 0)) + 1
-        return lane_y[row.country_iso3] + 0.32 - (slot + 0.5) * (0.64 / n)
+    def bars_y(rows: pd.DataFrame) -> list[float]:
+        return [
+            lane_y[code] + 0.32 - (int(slots[i]) + 0.5) * (0.64 / (int(depth.get(code, 0)) + 1))
+            for i, code in zip(rows.index, rows["country_iso3"], strict=True)
+        ]
 
-    fig = go.Figure()
+    def bars_hover(rows: pd.DataFrame) -> list[str]:
+        positions = ds.interventions.index.get_indexer(rows.index).tolist()
+        return row_strings(ds, "interventions", "timeline_hover", positions, _bar_hover)
+
+    # Traces are collected and the figure made once: plotly's add_trace is slow per call.
+    traces: list[Any] = []
     for kind in theme.KIND_ORDER:
         sub = inter[inter["kind"] == kind]
         if sub.empty:
             continue
         ends = sub["end"].fillna(now)
         n_lane = [int(depth.get(c, 0)) + 1 for c in sub["country_iso3"]]
-        fig.add_trace(
+        traces.append(
             go.Bar(
                 orientation="h",
                 base=sub["start"].dt.strftime("%Y-%m-%d").tolist(),
                 x=((ends - sub["start"]).dt.days + 1).mul(MS_PER_DAY).tolist(),
-                y=[
-                    bar_y(r, int(slots[i]))
-                    for i, r in zip(sub.index, sub.itertuples(), strict=True)
-                ],
+                y=bars_y(sub),
                 width=[0.6 / n for n in n_lane],
                 marker={
                     "color": theme.KIND_COLORS[kind],
@@ -193,7 +196,7 @@ def build_timeline_figure(
                 },
                 name=theme.KIND_LABELS[kind],
                 legendgroup=kind,
-                hovertext=[_bar_hover(ds, r) for r in sub.itertuples(index=False)],
+                hovertext=bars_hover(sub),
                 hovertemplate="%{hovertext}<extra></extra>",
                 customdata=sub["intervention_id"].tolist(),
             )
@@ -202,13 +205,10 @@ def build_timeline_figure(
         # dot at their start so they stay visible (their bar keeps the true length).
         short = sub[(sub["end"].fillna(now) - sub["start"]).dt.days < SHORT_DAYS]
         if len(short):
-            fig.add_trace(
+            traces.append(
                 go.Scatter(
                     x=short["start"].dt.strftime("%Y-%m-%d").tolist(),
-                    y=[
-                        bar_y(r, int(slots[i]))
-                        for i, r in zip(short.index, short.itertuples(), strict=True)
-                    ],
+                    y=bars_y(short),
                     mode="markers",
                     marker={
                         "symbol": "circle",
@@ -219,20 +219,17 @@ def build_timeline_figure(
                     name=theme.KIND_LABELS[kind],
                     legendgroup=kind,
                     showlegend=False,
-                    hovertext=[_bar_hover(ds, r) for r in short.itertuples(index=False)],
+                    hovertext=bars_hover(short),
                     hovertemplate="%{hovertext}<extra></extra>",
                     customdata=short["intervention_id"].tolist(),
                 )
             )
         ongoing = sub[sub["ongoing"]]
         if len(ongoing):
-            fig.add_trace(
+            traces.append(
                 go.Scatter(
                     x=[today.isoformat()] * len(ongoing),
-                    y=[
-                        bar_y(r, int(slots[i]))
-                        for i, r in zip(ongoing.index, ongoing.itertuples(), strict=True)
-                    ],
+                    y=bars_y(ongoing),
                     mode="markers",
                     marker={
                         "symbol": "triangle-right",
@@ -256,7 +253,7 @@ def build_timeline_figure(
         monthly = monthly[(monthly["events"] > 0) & monthly["country_iso3"].isin(lane_y)]
     if monthly is not None and len(monthly):
         largest = float(monthly["events"].max())
-        fig.add_trace(
+        traces.append(
             go.Scatter(
                 x=monthly["period_start"].dt.strftime("%Y-%m-%d").tolist(),
                 y=[lane_y[c] - 0.46 for c in monthly["country_iso3"]],
@@ -277,10 +274,10 @@ def build_timeline_figure(
             )
         )
     if len(events) > MAX_EVENT_MARKERS:
-        fig.add_trace(_monthly_events_trace(ds, events, lane_y, names))
+        traces.append(_monthly_events_trace(ds, events, lane_y, names))
     elif len(events):
         positions = ds.events.index.get_indexer(events.index)
-        fig.add_trace(
+        traces.append(
             go.Scatter(
                 x=events["when"].dt.strftime("%Y-%m-%d").tolist(),
                 y=[lane_y[c] - 0.40 for c in events["country_iso3"]],
@@ -297,6 +294,7 @@ def build_timeline_figure(
                 customdata=events["event_id"].tolist(),
             )
         )
+    fig = go.Figure(traces)
     start, end = selection.range_or(today)
     if selection.intervention and len(inter):
         start = min(inter["start"]).date() - dt.timedelta(days=90)
@@ -365,17 +363,16 @@ def build_timeline_figure(
         ),
         summary=timeline_summary(ds, selection, today),
         height=height or max(380, 230 + LANE_HEIGHT * len(lanes)),
-    )
-    set_layout(  # one call: each validates the whole layout, shapes included
-        fig,
-        xaxis=xaxis,
-        yaxis=yaxis,
-        shapes=shapes,
-        barmode="overlay",
-        bargap=0,
-        showlegend=True,
-        hovermode="closest",
-        legend={"y": -0.08},
-        margin={"l": 110},
+        layout={
+            "xaxis": xaxis,
+            "yaxis": yaxis,
+            "shapes": shapes,
+            "barmode": "overlay",
+            "bargap": 0,
+            "showlegend": True,
+            "hovermode": "closest",
+            "legend": {"y": -0.08},
+            "margin": {"l": 110},
+        },
     )
     return fig
