@@ -5,7 +5,7 @@ from pathlib import Path
 import streamlit as st
 
 from dashlib.ui.editor import editor_password
-from dashlib.ui.selection import is_embedded
+from dashlib.ui.selection import draw_sidebar, is_embedded
 
 st.set_page_config(
     page_title="Russia's military reach since 1991",
@@ -41,3 +41,4 @@ if editor_password():  # without a configured password the editor page does not 
     )
 page = st.navigation(PAGES, position="hidden" if is_embedded() else "sidebar")
 page.run()
+draw_sidebar()  # after the page: its chart reaches the browser first

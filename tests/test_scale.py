@@ -141,6 +141,24 @@ def test_tables_match_the_filters(shipped: Dataset) -> None:
     assert set(sites_table(shipped, sel, TODAY)["Country"]) <= {"Ukraine"}
 
 
+def test_filter_masks_are_shared_per_view_and_read_only(shipped: Dataset) -> None:
+    from dashlib import filters
+
+    sel = Selection(countries=("GEO",))
+    for mask_of in (filters.events_mask, filters.deployments_mask):
+        mask = mask_of(shipped, sel, TODAY)
+        assert mask_of(shipped, Selection(countries=("GEO",)), TODAY) is mask
+        assert mask_of(shipped, Selection(countries=("UKR",)), TODAY) is not mask
+        with pytest.raises(ValueError):
+            mask[0] = not mask[0]  # shared by every reader of the view: nobody may change it
+    # A view that differs only in what a mask does not depend on shares it.
+    assert filters.events_mask(shipped, sel.with_(as_of=dt.date(2000, 1, 1)), TODAY) is (
+        filters.events_mask(shipped, sel, TODAY)
+    )
+    geo = filters.events(shipped, sel, TODAY)
+    assert set(geo["country_iso3"]) == {"GEO"}
+
+
 def test_key_figures_do_not_depend_on_the_cache(shipped: Dataset) -> None:
     first = key_figures(shipped, TODAY)
     first["sites_active"] = -1  # a caller changing its copy must not change the cache

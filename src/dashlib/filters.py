@@ -11,6 +11,7 @@ import numpy as np
 import pandas as pd
 
 from dashlib.dataset import Dataset
+from dashlib.prepared import lru
 from dashlib.selection import Selection
 from dashlib.validate import split_list
 
@@ -46,13 +47,26 @@ def active_on(frame: pd.DataFrame, day: dt.date) -> pd.Series:
     return (frame["start"] <= stamp) & (frame["end"].isna() | (frame["end"] >= stamp))
 
 
+# A page asks for the same mask several times (figure, summary, table) and readers share
+# views: each mask is built once per view and dataset, and handed out read-only.
+MASKS_KEPT = 64
+
+
 def deployments_mask(ds: Dataset, selection: Selection, today: dt.date) -> np.ndarray:
-    """Boolean mask over ``ds.deployments``: see :func:`deployments`."""
+    """Boolean mask over ``ds.deployments``: see :func:`deployments`. Read-only."""
+    key = (selection.countries, selection.kinds, selection.intervention, selection.as_of_or(today))
+    return lru(
+        ds, "deployments_mask", key, lambda: _deployments_mask(ds, selection, today), MASKS_KEPT
+    )
+
+
+def _deployments_mask(ds: Dataset, selection: Selection, today: dt.date) -> np.ndarray:
     frame = ds.deployments
     keep = _by_country_kind(frame, selection) & active_on(frame, selection.as_of_or(today))
     if selection.intervention:
         keep &= frame["intervention_id"] == selection.intervention
     mask: np.ndarray = keep.to_numpy(dtype=bool)
+    mask.setflags(write=False)
     return mask
 
 
@@ -62,7 +76,12 @@ def deployments(ds: Dataset, selection: Selection, today: dt.date) -> pd.DataFra
 
 
 def events_mask(ds: Dataset, selection: Selection, today: dt.date) -> np.ndarray:
-    """Boolean mask over ``ds.events``: see :func:`events`."""
+    """Boolean mask over ``ds.events``: see :func:`events`. Read-only."""
+    key = (selection.countries, selection.kinds, selection.intervention, selection.range_or(today))
+    return lru(ds, "events_mask", key, lambda: _events_mask(ds, selection, today), MASKS_KEPT)
+
+
+def _events_mask(ds: Dataset, selection: Selection, today: dt.date) -> np.ndarray:
     frame = ds.events
     if selection.intervention:
         keep = frame["intervention_id"] == selection.intervention
@@ -71,6 +90,7 @@ def events_mask(ds: Dataset, selection: Selection, today: dt.date) -> np.ndarray
         keep = _by_country_kind(frame, selection)
         keep &= (frame["when"] >= _ts(start)) & (frame["when"] <= _ts(end))
     mask: np.ndarray = keep.to_numpy(dtype=bool)
+    mask.setflags(write=False)
     return mask
 
 

@@ -25,6 +25,7 @@ _KEYS = {
 _WRITTEN = "sel_written_params"
 _PENDING = "sel_pending_countries"
 _NOTES = "sel_notes"
+_SIDEBAR = "sel_sidebar_to_draw"
 ALL = ""
 
 
@@ -115,7 +116,10 @@ def current_selection(ds: Dataset) -> Selection:
             st.session_state[key] = st.session_state[key]
     if _PENDING in st.session_state:
         st.session_state[_KEYS["countries"]] = st.session_state.pop(_PENDING)
-    _sidebar(ds, now)
+    # The widgets' values are in session_state before they are drawn: the sidebar is drawn
+    # after the page (draw_sidebar, from app.py), so the page's chart reaches the browser
+    # first instead of after a dozen widget updates the browser re-renders one by one.
+    st.session_state[_SIDEBAR] = (ds, now)
     sel = _from_widgets(now)
     new = sel.to_params()
     if new != own:
@@ -127,6 +131,17 @@ def current_selection(ds: Dataset) -> Selection:
 def _reset() -> None:
     _apply_to_widgets(Selection(), today())
     st.session_state[_NOTES] = []
+
+
+def draw_sidebar() -> None:
+    """The filter widgets, when this run's page asked for them (``current_selection``).
+
+    app.py calls it once the page has run; a page that stopped early (a data problem, embed
+    mode, a rerun) draws none, and the next run restores their values (``_WRITTEN``).
+    """
+    pending = st.session_state.pop(_SIDEBAR, None)
+    if pending is not None:
+        _sidebar(*pending)
 
 
 def _sidebar(ds: Dataset, now: dt.date) -> None:
