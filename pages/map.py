@@ -1,8 +1,9 @@
 """Map: the region on the chosen date, with a play button from 1991 to today."""
 
+import pandas as pd
 import streamlit as st
 
-from dashlib.tables import country_status_table, sites_table
+from dashlib.tables import country_status_table, sites_count, sites_table
 from dashlib.ui import charts
 from dashlib.ui.components import show_chart, show_embed_header, show_footer, show_table
 from dashlib.ui.data import get_acled
@@ -23,8 +24,20 @@ st.caption(
     "Click a country to filter every view by it. Use the slider in the sidebar to pick "
     "a date, or press Play to watch 1991 → today."
 )
-sites = sites_table(ctx.ds, ctx.sel, ctx.today)
-event = show_chart(fig, "map_chart", select=True, table=sites, table_label="Sites on the map")
+
+
+def sites() -> pd.DataFrame:  # built only when a reader opens the table or downloads it
+    return sites_table(ctx.ds, ctx.sel, ctx.today)
+
+
+event = show_chart(
+    fig,
+    "map_chart",
+    select=True,
+    table=sites,
+    table_label="Sites on the map",
+    table_rows=sites_count(ctx.ds, ctx.sel, ctx.today),
+)
 handle_map_selection(event, ctx.ds, ctx.sel)
 show_embed_panel(fig, page="map", name="map", selection=ctx.sel, table=sites, key="map_dl")
 show_table(country_status_table(ctx.ds, ctx.sel.as_of_or(ctx.today)), "Country status table")

@@ -202,6 +202,28 @@ def test_tables_are_sent_only_when_opened() -> None:
     assert {"Date", "Country", "Event", "Kind", "Sources"} <= set(table.value.columns)
 
 
+def test_map_sites_table_is_built_only_when_opened(monkeypatch: pytest.MonkeyPatch) -> None:
+    import dashlib.tables as tables
+
+    calls: list[int] = []
+    original = tables.sites_table
+
+    def counting(*args: object, **kwargs: object) -> object:
+        calls.append(1)
+        return original(*args, **kwargs)  # type: ignore[arg-type]
+
+    monkeypatch.setattr(tables, "sites_table", counting)
+    at = app("pages/map.py")
+    assert not at.exception
+    (label,) = [e.label for e in at.expander if e.label.startswith("Sites on the map (")]
+    assert calls == []  # closed: the count comes from the filter, the table is not built
+    at.session_state["table_sites_on_the_map"] = True
+    at.run()
+    assert not at.exception
+    (table,) = at.dataframe
+    assert calls and f"({len(table.value):,} rows)" in label
+
+
 def test_a_long_table_shows_its_first_rows_and_says_so(monkeypatch: pytest.MonkeyPatch) -> None:
     import dashlib.ui.components as components
 

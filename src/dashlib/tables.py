@@ -66,6 +66,11 @@ def sites_table(ds: Dataset, selection: Selection, today: dt.date) -> pd.DataFra
     return display[filters.deployments_mask(ds, selection, today)].reset_index(drop=True)
 
 
+def sites_count(ds: Dataset, selection: Selection, today: dt.date) -> int:
+    """``len(sites_table(...))`` without building the table."""
+    return int(filters.deployments_mask(ds, selection, today).sum())
+
+
 def interventions_table(ds: Dataset, selection: Selection, today: dt.date) -> pd.DataFrame:
     inter = filters.interventions(ds, selection, today).sort_values("start")
     names = _names(ds)

@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 import re
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 from contextlib import contextmanager
 from typing import Any
 
@@ -45,8 +45,9 @@ def show_chart(
     key: str,
     *,
     select: bool = False,
-    table: pd.DataFrame | None = None,
+    table: pd.DataFrame | Callable[[], pd.DataFrame] | None = None,
     table_label: str = "Data table",
+    table_rows: int | None = None,
 ) -> Any:
     """The chart, its one-paragraph text summary, and the data as a table."""
     summary = str(fig.layout.meta["summary"]) if fig.layout.meta else ""
@@ -64,7 +65,7 @@ def show_chart(
     if summary:
         st.markdown(f"**In words:** {md_escape(summary)}")
     if table is not None:
-        show_table(table, table_label)
+        show_table(table, table_label, rows=table_rows)
     return event
 
 
@@ -98,12 +99,28 @@ def lazy_expander(label: str, key: str) -> Iterator[bool]:
         yield bool(box.open)
 
 
-def show_table(table: pd.DataFrame, label: str, key: str | None = None) -> None:
-    """A data table in a lazy expander, its first :data:`MAX_TABLE_ROWS` rows."""
+def show_table(
+    table: pd.DataFrame | Callable[[], pd.DataFrame],
+    label: str,
+    key: str | None = None,
+    *,
+    rows: int | None = None,
+) -> None:
+    """A data table in a lazy expander, its first :data:`MAX_TABLE_ROWS` rows.
+
+    ``table`` may be a function, called only once the reader opens the expander (at 100,000
+    rows, filtering the map's sites table on every rerun cost more than the rest of the
+    page); then ``rows`` gives its length for the label.
+    """
     key = key or "table_" + re.sub(r"[^a-z0-9]+", "_", label.lower()).strip("_")
-    with lazy_expander(f"{label} ({len(table):,} rows)", key) as is_open:
+    if callable(table) and rows is None:
+        table = table()
+    count = len(table) if isinstance(table, pd.DataFrame) else rows
+    with lazy_expander(f"{label} ({count:,} rows)", key) as is_open:
         if not is_open:
             return
+        if callable(table):
+            table = table()
         if len(table) > MAX_TABLE_ROWS:
             st.caption(
                 f"Showing the first {MAX_TABLE_ROWS:,} of {len(table):,} rows. "
