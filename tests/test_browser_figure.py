@@ -146,6 +146,15 @@ window.secondPass = async function(fig) {  // what Streamlit does: draw, then re
   await Plotly.react(gd, again);
   return {geoRedraws, recalculated: gd.calcdata !== calcdata, hasGeo: !!geo};
 };
+window.legendClearsTicks = async function(fig, width) {  // year labels vs legend, in px
+  const gd = document.getElementById('a');
+  Plotly.purge(gd);
+  gd.style.width = width + 'px';
+  await Plotly.newPlot(gd, fig.data, Object.assign({}, fig.layout, {width}), CONFIG);
+  const legend = gd.querySelector('.legend').getBoundingClientRect();
+  const ticks = [...gd.querySelectorAll('.xtick text')].map(t => t.getBoundingClientRect());
+  return {ticks: ticks.length, gap: Math.min(...ticks.map(t => legend.top - t.bottom))};
+};
 window.drawnState = async function(figA, figB) {  // full layout and traces plotly computes
   const a = document.getElementById('a'), b = document.getElementById('b');
   await Plotly.newPlot(a, figA.data, figA.layout, CONFIG);
@@ -230,3 +239,17 @@ def test_dropping_plotlys_template_changes_nothing_drawn(
             a["title"] = {k: v for k, v in a["title"].items() if k != "standoff"}
             b["title"] = {k: v for k, v in b["title"].items() if k != "standoff"}
         assert a == b, key
+
+
+@pytest.mark.parametrize("width", [1000, 375])
+@pytest.mark.parametrize("countries", [(), ("GEO",)])
+def test_timeline_legend_stays_clear_of_the_year_labels(
+    page: Any, shipped: Dataset, width: int, countries: tuple[str, ...]
+) -> None:
+    """One country makes a short plot; a phone wraps the legend to three rows."""
+    fig = build_timeline_figure(shipped, Selection(countries=countries), TODAY)
+    result = page.evaluate(
+        "([fig, width]) => legendClearsTicks(fig, width)", [json.loads(fig.to_json()), width]
+    )
+    assert result["ticks"] >= 2
+    assert result["gap"] >= 4, result

@@ -67,6 +67,7 @@ def wrap(text: str, width: int) -> list[str]:
     return lines
 
 
+LEGEND_ROOM = 75  # px: three rows of legend, as it wraps on a 375 px phone
 TITLE_WIDTH = 40  # characters per line that fit a 375 px phone at the title's size
 NOTE_WIDTH = 52  # the same for the 13 px subtitle; the 10 px source lines take more
 
@@ -105,6 +106,7 @@ def frame_layout(
     summary: str,
     height: int,
     extra_top: int = 0,
+    legend_gap: int = 0,
     layout: dict[str, Any] | None = None,
 ) -> go.Figure:
     """Title, subtitle, source and credit lines, fonts, legend and margins, in one place.
@@ -112,6 +114,12 @@ def frame_layout(
     The whole text block sits above the chart: its height is known in advance (lines are
     wrapped here), so nothing overlaps at any width. The legend sits below the chart and
     plotly grows the bottom margin to fit it however many rows it wraps to.
+
+    ``legend_gap``: pixels kept free between the plot and the legend (the timeline's year
+    labels). plotly places a legend below the plot only in fractions of the plot's height,
+    which is what is left of ``height`` once the title block, the legend and the margins
+    are taken: estimated here with room for up to three legend rows (a phone's), so a short
+    plot (one country) keeps the gap too.
 
     ``layout`` holds the chart's own layout, merged over these settings in the same update.
     """
@@ -128,6 +136,8 @@ def frame_layout(
         + "</span>"
     )
     top = 30 + 22 * len(title_lines) + 20 * len(sub_lines) + 20 * len(note_lines) + 8
+    plot_height = max(60, height - top - extra_top - 10 - legend_gap - LEGEND_ROOM)
+    legend_y = -legend_gap / plot_height if legend_gap else -0.01
     frame: dict[str, Any] = dict(
         title={
             "text": text,
@@ -149,7 +159,7 @@ def frame_layout(
         legend={
             "orientation": "h",
             "yref": "paper",
-            "y": -0.01,
+            "y": legend_y,
             "yanchor": "top",
             "x": 0,
             "xanchor": "left",

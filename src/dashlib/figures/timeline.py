@@ -363,6 +363,7 @@ def build_timeline_figure(
         ),
         summary=timeline_summary(ds, selection, today),
         height=height or max(380, 230 + LANE_HEIGHT * len(lanes)),
+        legend_gap=32,  # the year labels under the plot
         layout={
             "xaxis": xaxis,
             "yaxis": yaxis,
@@ -371,7 +372,6 @@ def build_timeline_figure(
             "bargap": 0,
             "showlegend": True,
             "hovermode": "closest",
-            "legend": {"y": -0.08},
             "margin": {"l": 110},
         },
     )
