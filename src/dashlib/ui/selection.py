@@ -119,7 +119,9 @@ def current_selection(ds: Dataset) -> Selection:
     # The widgets' values are in session_state before they are drawn: the sidebar is drawn
     # after the page (draw_sidebar, from app.py), so the page's chart reaches the browser
     # first instead of after a dozen widget updates the browser re-renders one by one.
-    st.session_state[_SIDEBAR] = (ds, now)
+    # Only what the widgets show is kept, not the dataset (a session must not hold on to
+    # an old data version).
+    st.session_state[_SIDEBAR] = (_options(ds), now)
     sel = _from_widgets(now)
     new = sel.to_params()
     if new != own:
@@ -144,9 +146,15 @@ def draw_sidebar() -> None:
         _sidebar(*pending)
 
 
-def _sidebar(ds: Dataset, now: dt.date) -> None:
+def _options(ds: Dataset) -> tuple[dict[str, str], dict[str, str]]:
+    """Country names and intervention titles by id, for the widgets."""
     names = dict(zip(ds.countries["iso3"], ds.countries["name"], strict=True))
     titles = dict(zip(ds.interventions["intervention_id"], ds.interventions["title"], strict=True))
+    return names, titles
+
+
+def _sidebar(options: tuple[dict[str, str], dict[str, str]], now: dt.date) -> None:
+    names, titles = options
     with st.sidebar:
         st.header("Filter the views")
         st.multiselect(
