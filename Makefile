@@ -1,23 +1,40 @@
 # One entry point for people and CI. `make run` and `make test` are the README's two commands.
+# Both install exactly what uv.lock pins (with hashes) into .venv, on any CPU, then run.
 PYTHON ?= python3
 VENV := .venv
 BIN := $(VENV)/bin
 PORT ?= 8501
 
-.PHONY: run test check lint types pytest validate chromium export bench clean
+# uv itself is pinned with hashes in requirements/uv.txt and lives in its own small venv, so
+# `uv sync` (which removes whatever the lock does not list) never uninstalls it.
+UV_HOME := .uv
+UV := $(UV_HOME)/bin/uv
+# Never download a Python: use the machine's (3.11+); the lock is resolved for every platform.
+export UV_PYTHON_DOWNLOADS := never
+export UV_PYTHON := $(PYTHON)
 
-$(BIN)/python:
-	$(PYTHON) -m venv $(VENV)
-	$(BIN)/python -m pip install --quiet --upgrade pip
+.PHONY: run test test-fast check pytest validate chromium export bench clean install lock upgrade sync
 
-# Re-install only when the dependencies change.
-$(VENV)/.installed: pyproject.toml | $(BIN)/python
-	$(BIN)/python -m pip install --quiet -e '.[dev]'
+$(UV): requirements/uv.txt
+	$(PYTHON) -m venv $(UV_HOME)
+	$(UV_HOME)/bin/python -m pip install --quiet --require-hashes --no-deps -r requirements/uv.txt
 	touch $@
 
-install: $(VENV)/.installed
+# Always sync (about 0.1 s when nothing changed): the venv follows uv.lock whenever it changes,
+# and a broken or hand-modified venv is put back. --locked fails if pyproject.toml and uv.lock
+# disagree (run `make lock`).
+sync: $(UV)
+	$(UV) sync --locked --all-extras --quiet
 
-run: $(VENV)/.installed  ## install everything and run the dashboard on http://localhost:8501
+install: sync
+
+lock: $(UV)  ## re-resolve uv.lock after changing a dependency in pyproject.toml
+	$(UV) lock
+
+upgrade: $(UV)  ## move every pin to the newest release the ranges in pyproject.toml allow
+	$(UV) lock --upgrade
+
+run: sync  ## install everything and run the dashboard on http://localhost:8501
 	$(BIN)/streamlit run app.py --server.port $(PORT)
 
 # Browser tests need Debian's chromium; install it when we can (root + apt-get), else the
@@ -26,24 +43,27 @@ chromium:
 	@if [ ! -x /usr/bin/chromium ] && [ "$$(id -u)" = 0 ] && command -v apt-get >/dev/null; then \
 		apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq chromium; fi
 
-test: $(VENV)/.installed chromium check pytest  ## install everything and run every check
+test: sync chromium check pytest  ## install everything and run every check
 
-check: $(VENV)/.installed  ## format, lint, types (fast)
+check: sync  ## format, lint, types (fast)
 	$(BIN)/ruff format --check .
 	$(BIN)/ruff check .
 	$(BIN)/mypy
 
-validate: $(VENV)/.installed
+validate: sync
 	$(BIN)/python -m dashlib validate data
 
-pytest: $(VENV)/.installed
+pytest: sync
 	$(BIN)/python -m pytest
 
-export: $(VENV)/.installed
+test-fast: sync  ## unit tests and AppTest only (no browser, no slow builds): under 2 minutes
+	$(BIN)/python -m pytest -m "not browser and not slow" -q
+
+export: sync
 	$(BIN)/python -m dashlib export build/embeds
 
 clean:
-	rm -rf $(VENV) build .pytest_cache .mypy_cache .ruff_cache
+	rm -rf $(VENV) $(UV_HOME) build .pytest_cache .mypy_cache .ruff_cache
 
-bench: $(VENV)/.installed  ## benchmarks (under 10 min): writes bench/results.json and bench/RESULTS.md
+bench: sync  ## benchmarks (under 10 min): writes bench/results.json and bench/RESULTS.md
 	$(BIN)/python -m bench.run

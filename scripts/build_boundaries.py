@@ -270,6 +270,33 @@ def crimea_mask() -> Polygon:
     return mask
 
 
+# --------------------------------------------------------------------------- exact trigonometry
+# numpy's vectorised sin/cos/arctan2/arcsin dispatch to SIMD kernels chosen for the CPU at run
+# time (AVX2, AVX-512, ...), whose last bit differs between kernels for a few percent of values;
+# after simplification and quantisation that moved a vertex of the committed base map on an
+# AVX-512 machine. The build therefore calls the scalar C library through ``math`` element by
+# element: the same result on every CPU (tests/test_basemap.py runs the build with numpy's CPU
+# features limited and compares). Cost measured: the whole build is ~0.1 s slower.
+
+
+def _scalar1(fn: Any) -> Any:
+    ufunc = np.frompyfunc(fn, 1, 1)
+    return lambda x: np.asarray(ufunc(np.asarray(x, dtype=float)), dtype=float)
+
+
+def _scalar2(fn: Any) -> Any:
+    ufunc = np.frompyfunc(fn, 2, 1)
+    return lambda y, x: np.asarray(
+        ufunc(np.asarray(y, dtype=float), np.asarray(x, dtype=float)), dtype=float
+    )
+
+
+_sin = _scalar1(math.sin)
+_cos = _scalar1(math.cos)
+_asin = _scalar1(math.asin)
+_atan2 = _scalar2(math.atan2)
+
+
 # --------------------------------------------------------------------------- map view
 
 
@@ -285,20 +312,20 @@ class ConicEqualArea:
 
     def rho(self, lat: Any) -> Any:
         """Distance from the cone's apex of the parallel ``lat``."""
-        return np.sqrt(self.c - 2 * self.n * np.sin(np.radians(lat))) / self.n
+        return np.sqrt(self.c - 2 * self.n * _sin(np.radians(lat))) / self.n
 
     def forward(self, lon: Any, lat: Any) -> tuple[Any, Any]:
         a = np.radians((np.asarray(lon, dtype=float) - self.lon0 + 180.0) % 360.0 - 180.0)
         r = self.rho(np.asarray(lat, dtype=float))
-        return r * np.sin(a * self.n), self.r0 - r * np.cos(a * self.n)
+        return r * _sin(a * self.n), self.r0 - r * _cos(a * self.n)
 
     def inverse(self, x: Any, y: Any) -> tuple[Any, Any]:
         """Lon (in lon0 ± 180/n) and lat; latitudes beyond the pole clamp to 90 as in d3."""
         x = np.asarray(x, dtype=float)
         r0y = self.r0 - np.asarray(y, dtype=float)
-        lon = np.degrees(np.arctan2(x, r0y) / self.n) + self.lon0
+        lon = np.degrees(_atan2(x, r0y) / self.n) + self.lon0
         s = (self.c - (x * x + r0y * r0y) * self.n**2) / (2 * self.n)
-        return lon, np.degrees(np.arcsin(np.clip(s, -1.0, 1.0)))
+        return lon, np.degrees(_asin(np.clip(s, -1.0, 1.0)))
 
     def forward_open(self, lon: Any, lat: Any) -> tuple[Any, Any]:
         """As ``forward`` without wrapping the longitude to lon0 ± 180: a span of longitudes
@@ -306,7 +333,7 @@ class ConicEqualArea:
         the east-shifted one (which crosses the cone's cut at lon0 + 180) stays in one piece."""
         a = np.radians(np.asarray(lon, dtype=float) - self.lon0)
         r = self.rho(np.asarray(lat, dtype=float))
-        return r * np.sin(a * self.n), self.r0 - r * np.cos(a * self.n)
+        return r * _sin(a * self.n), self.r0 - r * _cos(a * self.n)
 
     def inverse_open(self, x: Any, y: Any, lon_min: float) -> tuple[Any, Any]:
         """The inverse of ``forward_open`` for longitudes in lon_min .. lon_min + 360/n."""
@@ -325,14 +352,15 @@ def _great_circle(a: tuple[float, float], b: tuple[float, float], k: int = 256) 
 
     def vec(p: tuple[float, float]) -> np.ndarray:
         lon, lat = np.radians(p)
-        return np.array([np.cos(lat) * np.cos(lon), np.cos(lat) * np.sin(lon), np.sin(lat)])
+        return np.array([_cos(lat) * _cos(lon), _cos(lat) * _sin(lon), _sin(lat)])
 
     va, vb = vec(a), vec(b)
-    omega = math.acos(float(np.clip(va @ vb, -1.0, 1.0)))
+    dot = math.fsum(float(a) * float(b) for a, b in zip(va, vb, strict=True))
+    omega = math.acos(min(1.0, max(-1.0, dot)))
     t = np.linspace(0.0, 1.0, k)[:, None]
-    v = (np.sin((1 - t) * omega) * va + np.sin(t * omega) * vb) / math.sin(omega)
-    lon = np.degrees(np.arctan2(v[:, 1], v[:, 0]))
-    return np.column_stack([lon, np.degrees(np.arcsin(np.clip(v[:, 2], -1.0, 1.0)))])
+    v = (_sin((1 - t) * omega) * va + _sin(t * omega) * vb) / math.sin(omega)
+    lon = np.degrees(_atan2(v[:, 1], v[:, 0]))
+    return np.column_stack([lon, np.degrees(_asin(np.clip(v[:, 2], -1.0, 1.0)))])
 
 
 def map_view(layout: dict[str, Any]) -> dict[str, Any]:
@@ -463,7 +491,7 @@ def pan_reach(layout: dict[str, Any], pan: float) -> Any:
     sector = Polygon(
         [
             (0.0, cone.r0),
-            *zip(reach * np.sin(angles), cone.r0 - reach * np.cos(angles), strict=True),
+            *zip(reach * _sin(angles), cone.r0 - reach * _cos(angles), strict=True),
         ]
     )
     pole = shapely.Point(0.0, cone.r0).buffer(float(cone.rho(CLIP[3])), quad_segs=90)

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import os
 import shutil
 from collections.abc import Callable
 from pathlib import Path
@@ -13,6 +14,14 @@ from dashlib.problems import Problem
 
 FIXTURES = Path(__file__).parent / "fixtures"
 REPO = Path(__file__).resolve().parents[1]
+
+
+def missing_tool(reason: str) -> None:
+    """Skip on a developer's machine; fail under CI (``CI`` set), where every tool the tests
+    need (Debian's Chromium, uv) must be installed: a skipped check must never pass CI."""
+    if os.environ.get("CI"):
+        pytest.fail(f"{reason} (CI is set, so this is a failure, not a skip)", pytrace=False)
+    pytest.skip(reason)
 
 
 @pytest.fixture

@@ -9,9 +9,11 @@ inlines that one into maps with that view. The app loads a third one
 
 from __future__ import annotations
 
+import hashlib
 import importlib.util
 import json
 import math
+import os
 import subprocess
 import sys
 from pathlib import Path
@@ -401,3 +403,61 @@ def test_trimmed_file_is_what_the_build_writes(
     fresh = getattr(build, builder)(ne10, getattr(build, spec))
     text = json.dumps(fresh, ensure_ascii=False, separators=(",", ":")) + "\n"
     assert text == path.read_text(encoding="utf-8")
+
+
+_SIMD_PROBE = """
+import hashlib, importlib.util, json, sys
+import numpy as np
+from numpy._core import _multiarray_umath as m
+spec = importlib.util.spec_from_file_location("bb", sys.argv[1])
+bb = importlib.util.module_from_spec(spec); spec.loader.exec_module(bb)
+cone = bb.ConicEqualArea(60.0, (40.0, 60.0))
+rng = np.random.default_rng(7)
+lon, lat = rng.uniform(-180, 180, 200_000), rng.uniform(-80, 80, 200_000)
+x, y = cone.forward(lon, lat)
+back = cone.inverse(x, y)
+arc = bb._great_circle((22.0, 40.0), (188.0, 70.0), 4096)
+h = hashlib.sha256()
+for a in (x, y, *back, arc):
+    h.update(np.ascontiguousarray(a, dtype=float).tobytes())
+built = bb.build_app_topojson(bb.load_ne10(), bb.APP_SPEC)
+text = json.dumps(built, ensure_ascii=False, separators=(",", ":")) + "\\n"
+simd = sorted(k for k in m.__cpu_dispatch__ if m.__cpu_features__.get(k))
+print(json.dumps({"projection": h.hexdigest(), "build": hashlib.sha256(text.encode()).hexdigest(),
+                  "simd": simd}))
+"""
+
+
+def test_build_does_not_depend_on_the_cpus_simd_units(build: Any) -> None:
+    """The projection and the app's base map are bit-identical with numpy's SIMD kernels
+    (AVX2, AVX-512 ... whatever this CPU has) and with all of them switched off.
+
+    numpy picks its sin/cos/arctan2/arcsin kernels for the CPU at run time and their last
+    bits differ; NPY_DISABLE_CPU_FEATURES makes a second process use the baseline kernels.
+    """
+    from numpy._core import _multiarray_umath as m
+
+    dispatchable = [k for k in m.__cpu_dispatch__ if m.__cpu_features__.get(k)]
+    script = str(REPO / "scripts" / "build_boundaries.py")
+
+    def run(env_extra: dict[str, str]) -> dict[str, Any]:
+        env = {**os.environ, **env_extra}
+        out = subprocess.run(
+            [sys.executable, "-c", _SIMD_PROBE, script],
+            capture_output=True,
+            text=True,
+            env=env,
+            check=True,
+            timeout=300,
+        )
+        return dict(json.loads(out.stdout.strip().splitlines()[-1]))
+
+    full = run({})
+    limited = run({"NPY_DISABLE_CPU_FEATURES": " ".join(dispatchable)})
+    # The control: the second process really ran without the extra kernels.
+    assert full["simd"] == sorted(dispatchable)
+    assert limited["simd"] == []
+    assert full["projection"] == limited["projection"]
+    assert full["build"] == limited["build"]
+    committed = hashlib.sha256(APP_FILE.read_bytes()).hexdigest()
+    assert full["build"] == committed, "static/topojson/app is stale: run the boundary build"

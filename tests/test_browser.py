@@ -15,7 +15,6 @@ check those facts, so the suite stays well under three minutes.
 from __future__ import annotations
 
 import csv
-import os
 import re
 import shutil
 import subprocess
@@ -40,6 +39,7 @@ from browser_support import (
     settle,
     start_app,
 )
+from conftest import missing_tool
 
 pytestmark = pytest.mark.browser
 
@@ -74,24 +74,17 @@ TIMINGS: list[tuple[str, float]] = []
 # --------------------------------------------------------------------------- environment
 
 
-def _missing(reason: str) -> None:
-    """Skip on a developer's machine; fail under CI, where the browser must be there."""
-    if os.environ.get("CI"):
-        pytest.fail(f"{reason} (CI is set, so this is a failure, not a skip)", pytrace=False)
-    pytest.skip(reason)
-
-
 @pytest.fixture(scope="module")
 def browser() -> Iterator[Any]:
     if not CHROMIUM.exists():
-        _missing(
+        missing_tool(
             f"{CHROMIUM} not found: install Debian's Chromium (apt-get install -y chromium); "
             "never `playwright install`, which downloads a browser"
         )
     try:
         from playwright.sync_api import sync_playwright
     except ImportError:
-        _missing("the playwright Python package is not installed (pip install -e '.[test]')")
+        missing_tool("the playwright Python package is not installed (pip install -e '.[test]')")
     with sync_playwright() as pw:
         chromium = pw.chromium.launch(executable_path=str(CHROMIUM), args=CHROMIUM_ARGS)
         yield chromium

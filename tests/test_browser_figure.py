@@ -12,7 +12,6 @@ from __future__ import annotations
 import copy
 import datetime as dt
 import json
-import os
 from collections.abc import Iterator
 from pathlib import Path
 from typing import Any
@@ -34,6 +33,7 @@ from dashlib.geo import CRIMEA_FILE, read_geojson
 from dashlib.selection import Selection
 
 from browser_support import CHROMIUM, CHROMIUM_ARGS, REPO
+from conftest import missing_tool
 
 TODAY = dt.date(2026, 11, 27)
 PLOTLY_JS = Path(plotly.__file__).parent / "package_data" / "plotly.min.js"
@@ -180,10 +180,7 @@ def _serve(route: Any) -> None:
 @pytest.fixture(scope="module")
 def page() -> Iterator[Any]:
     if not CHROMIUM.exists():
-        reason = f"{CHROMIUM} not found: apt-get install -y chromium"
-        if os.environ.get("CI"):
-            pytest.fail(f"{reason} (CI is set, so this is a failure)", pytrace=False)
-        pytest.skip(reason)
+        missing_tool(f"{CHROMIUM} not found: apt-get install -y chromium")
     from playwright.sync_api import sync_playwright
 
     with sync_playwright() as pw:

@@ -22,11 +22,11 @@ from urllib.parse import parse_qs, urlparse
 
 import pytest
 
-from dashlib import export
+from dashlib import export, paths
 from dashlib.dataset import load
 from dashlib.embed import (
     MESSAGE_KEY,
-    REGION_TOPOJSON_DIR,
+    REGION_SUBDIR,
     iframe_snippet,
     standalone_html,
     topojson_text,
@@ -34,7 +34,7 @@ from dashlib.embed import (
 from dashlib.selection import Selection
 
 from browser_support import CHROMIUM, CHROMIUM_ARGS
-from conftest import FIXTURES, REPO, edit
+from conftest import FIXTURES, REPO, edit, missing_tool
 
 HAVE_CHROMIUM = os.access(CHROMIUM, os.X_OK)
 HYPERLINK = '=HYPERLINK("http://x","y")'
@@ -43,9 +43,7 @@ BASE_URL = "https://news.example/reach"
 
 def need_chromium() -> None:
     if not HAVE_CHROMIUM:
-        if os.environ.get("CI"):
-            pytest.fail(f"{CHROMIUM} missing under CI: apt-get install -y chromium")
-        pytest.skip(f"{CHROMIUM} missing (apt-get install -y chromium)")
+        missing_tool(f"{CHROMIUM} missing (apt-get install -y chromium)")
 
 
 def run_cli(*args: str, env: dict[str, str] | None = None) -> subprocess.CompletedProcess[str]:
@@ -173,7 +171,7 @@ def test_standalone_html_seeds_base_map_and_describes_chart() -> None:
     head = page[: page.index("</head>")]
     assert 'window.PlotlyGeoAssets={topojson:{"world_50m":' in head
     # The base map cut to the map's view (static/topojson/region), not the whole one.
-    region = topojson_text(REGION_TOPOJSON_DIR / "world_50m.json")
+    region = topojson_text(paths.topojson_dir() / REGION_SUBDIR / "world_50m.json")
     assert f'{{"world_50m":{region}}}' in head
     assert 'src="https://cdn.plot.ly/plotly-' in page  # CDN build: small
     assert len(page.encode("utf-8")) <= 150 * 1024

@@ -10,14 +10,18 @@ import argparse
 import sys
 import time
 from collections.abc import Sequence
-from pathlib import Path
 
-from dashlib.dataset import DEFAULT_DATA_DIR, TABLES, load
+from dashlib import paths
+from dashlib.dataset import TABLES, load
 from dashlib.problems import DataError
 
 
 def _validate(args: argparse.Namespace) -> int:
-    data_dir = Path(args.data_dir)
+    try:
+        data_dir = paths.data_dir(args.data_dir)
+    except paths.ProjectNotFound as err:
+        print(err, file=sys.stderr)
+        return 2
     if not data_dir.is_dir():
         print(f"{data_dir}: no such folder", file=sys.stderr)
         return 2
@@ -64,14 +68,19 @@ def build_parser() -> argparse.ArgumentParser:
     parser = argparse.ArgumentParser(prog="python -m dashlib", description=__doc__)
     sub = parser.add_subparsers(dest="command", required=True)
     validate = sub.add_parser("validate", help="check the CSV files against datapackage.json")
-    validate.add_argument("data_dir", nargs="?", default=str(DEFAULT_DATA_DIR))
+    validate.add_argument(
+        "data_dir",
+        nargs="?",
+        default=None,
+        help="default: $DASHLIB_DATA_DIR, else ./data of the project",
+    )
     validate.set_defaults(func=_validate)
     export = sub.add_parser(
         "export",
         help="write every chart as standalone HTML, PNG, SVG and CSV, plus an embed gallery",
     )
     export.add_argument("out_dir", help="folder to write into (created if missing)")
-    export.add_argument("--data", default=str(DEFAULT_DATA_DIR), help="data folder")
+    export.add_argument("--data", default=None, help="data folder (default: as for validate)")
     export.add_argument(
         "--offline", action="store_true", help="inline plotly.js: pages make no network request"
     )
@@ -96,7 +105,7 @@ def build_parser() -> argparse.ArgumentParser:
         "import-acled", help="merge an ACLED export's Russian-forces events into DATA/acled/"
     )
     acled.add_argument("export", help="an ACLED export (CSV, ACLED's column layout)")
-    acled.add_argument("--data", default=str(DEFAULT_DATA_DIR), help="data folder")
+    acled.add_argument("--data", default=None, help="data folder (default: as for validate)")
     acled.set_defaults(func=_import_acled)
     return parser
 

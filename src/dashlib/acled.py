@@ -49,6 +49,7 @@ from typing import Any
 import numpy as np
 import pandas as pd
 
+from dashlib import paths
 from dashlib.csvfile import RawTable, read_csv
 from dashlib.problems import DataError, Problem
 from dashlib.schema import PACKAGE_FILE, Resource, read_package
@@ -59,7 +60,6 @@ EVENTS_FILE = "acled_events.csv"
 RESOURCE = "acled_events"
 CREDIT = "Armed Conflict Location & Event Data Project (ACLED); acleddata.com"
 TERMS_URL = "https://epo.acleddata.com/terms-of-use-and-attribution-policy"
-DEFAULT_DATA_DIR = Path(__file__).resolve().parents[2] / "data"
 
 # ISO 3166-1 alpha-3 -> (numeric code as in ACLED's `iso`, names ACLED or readers may write)
 POST_SOVIET: dict[str, tuple[int, tuple[str, ...]]] = {
@@ -260,7 +260,7 @@ def layer_resource(data_dir: Path) -> Resource:
     """The layer's declared table, from ``DIR/acled/datapackage.json`` (or the shipped one)."""
     folder = Path(data_dir) / LAYER_DIR
     if not (folder / PACKAGE_FILE).is_file():
-        folder = DEFAULT_DATA_DIR / LAYER_DIR
+        folder = paths.data_dir() / LAYER_DIR
     return read_package(folder)[RESOURCE]
 
 
@@ -326,14 +326,14 @@ def _read_layer(data_dir: Path, resource: Resource) -> tuple[RawTable, pd.DataFr
     return raw, typed, _one_per_cell(raw.problems + problems)
 
 
-def load_acled(data_dir: Path | str = DEFAULT_DATA_DIR) -> pd.DataFrame | None:
+def load_acled(data_dir: Path | str | None = None) -> pd.DataFrame | None:
     """The imported ACLED layer, validated against ``acled/datapackage.json``; None if absent.
 
     Columns as declared (integers ``Int64``, numbers ``Float64``, text ``string``) plus
     ``when`` (``event_date`` as a timestamp). Raises :class:`~dashlib.problems.DataError`
     with every problem when the file does not validate.
     """
-    data_dir = Path(data_dir)
+    data_dir = paths.data_dir(data_dir)
     if not layer_path(data_dir).is_file():
         return None
     resource = layer_resource(data_dir)
@@ -393,10 +393,10 @@ class ImportResult:
         )
 
 
-def import_export(export_path: Path | str, data_dir: Path | str = DEFAULT_DATA_DIR) -> ImportResult:
+def import_export(export_path: Path | str, data_dir: Path | str | None = None) -> ImportResult:
     """Merge the relevant events of an ACLED export into ``data_dir/acled/acled_events.csv``."""
     started = time.perf_counter()
-    export_path, data_dir = Path(export_path), Path(data_dir)
+    export_path, data_dir = Path(export_path), paths.data_dir(data_dir)
     target = layer_path(data_dir)
     result = ImportResult(export_path, target)
     resource = layer_resource(data_dir)
@@ -455,7 +455,7 @@ def import_export(export_path: Path | str, data_dir: Path | str = DEFAULT_DATA_D
 def _ensure_package(data_dir: Path) -> None:
     """Put the layer's datapackage.json next to the CSV when the folder has none yet."""
     package = data_dir / LAYER_DIR / PACKAGE_FILE
-    shipped = DEFAULT_DATA_DIR / LAYER_DIR / PACKAGE_FILE
+    shipped = paths.data_dir() / LAYER_DIR / PACKAGE_FILE
     if not package.is_file() and shipped.is_file():
         package.parent.mkdir(parents=True, exist_ok=True)
         shutil.copyfile(shipped, package)
@@ -466,9 +466,14 @@ def _done(result: ImportResult, started: float) -> ImportResult:
     return result
 
 
-def cli(export: str, data: str) -> int:
+def cli(export: str, data: str | None) -> int:
     """``python -m dashlib import-acled``: 0 imported, 1 problems in the data, 2 bad usage."""
-    export_path, data_dir = Path(export), Path(data)
+    export_path = Path(export)
+    try:
+        data_dir = paths.data_dir(data)
+    except paths.ProjectNotFound as err:
+        print(f"import-acled: {err}", file=sys.stderr)
+        return 2
     if not export_path.is_file():
         print(f"import-acled: {export_path}: no such file", file=sys.stderr)
         return 2

@@ -20,7 +20,7 @@ from typing import Any
 
 import pandas as pd
 
-from dashlib import dates
+from dashlib import dates, paths
 from dashlib.csvfile import RawTable, read_csv
 from dashlib.geo import (
     COUNTRIES_FILE,
@@ -45,7 +45,6 @@ TABLES = (
     "articles",
     "excerpts",
 )
-DEFAULT_DATA_DIR = Path(__file__).resolve().parents[2] / "data"
 
 
 @dataclass(frozen=True)
@@ -178,9 +177,10 @@ def check(data_dir: Path) -> list[Problem]:
         return err.problems
 
 
-def load(data_dir: Path = DEFAULT_DATA_DIR) -> Dataset:
-    """Read and validate ``data_dir``; return the :class:`Dataset` or raise DataError."""
-    data_dir = Path(data_dir)
+def load(data_dir: Path | str | None = None) -> Dataset:
+    """Read and validate ``data_dir`` (default: :func:`dashlib.paths.data_dir`); return the
+    :class:`Dataset` or raise DataError."""
+    data_dir = paths.data_dir(data_dir)
     resources, _raws, frames, problems = _read_all(data_dir)
     if problems:
         raise DataError(sorted(set(problems)))  # the order and set check() reports

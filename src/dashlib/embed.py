@@ -28,13 +28,13 @@ from urllib.parse import urlencode
 import plotly.graph_objects as go
 import plotly.io as pio
 
-from dashlib import theme
+from dashlib import paths, theme
 from dashlib.selection import Selection
 
-TOPOJSON_DIR = Path(__file__).resolve().parents[2] / "static" / "topojson"
-# The base map cut to the dashboard's map view by scripts/build_boundaries.py. Same file names
-# as in TOPOJSON_DIR: plotly.js asks for ``<geo.scope>_<geo.resolution>m`` whatever the folder.
-REGION_TOPOJSON_DIR = TOPOJSON_DIR / "region"
+# The base map cut to the dashboard's map view by scripts/build_boundaries.py, in this folder
+# of paths.topojson_dir(). Same file names as the whole maps: plotly.js asks for
+# ``<geo.scope>_<geo.resolution>m`` whatever the folder.
+REGION_SUBDIR = "region"
 MESSAGE_KEY = "dashlib-embed-height"
 GEO_TRACES = {"choropleth", "scattergeo"}
 
@@ -159,11 +159,11 @@ def shows_view(fig: go.Figure, view: dict[str, Any]) -> bool:
 def topojson_path(fig: go.Figure, name: str) -> Path:
     """The file to seed as base map ``name``: the region cut when it was cut for this very
     view (it then holds everything the map can show), else the whole base map."""
-    region = REGION_TOPOJSON_DIR / f"{name}.json"
+    region = paths.topojson_dir() / REGION_SUBDIR / f"{name}.json"
     data = _read_topojson(region)
     if data is not None and shows_view(fig, data.get("view") or {}):
         return region
-    return TOPOJSON_DIR / f"{name}.json"
+    return paths.topojson_dir() / f"{name}.json"
 
 
 def _script_safe(text: str) -> str:

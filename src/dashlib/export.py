@@ -37,9 +37,9 @@ from typing import Any
 import pandas as pd
 import plotly.graph_objects as go
 
-from dashlib import theme
+from dashlib import paths, theme
 from dashlib.dataset import Dataset
-from dashlib.embed import TOPOJSON_DIR, embed_url, iframe_code, iframe_snippet, standalone_html
+from dashlib.embed import embed_url, iframe_code, iframe_snippet, standalone_html
 from dashlib.figures import build_map_animation, build_map_figure, build_timeline_figure
 from dashlib.figures.map import animation_days
 from dashlib.selection import Selection
@@ -215,7 +215,7 @@ def find_browser() -> str | None:
 
 def topojson_url() -> str:
     """file:// URL of static/topojson/ so kaleido's plotly.js never fetches the CDN map."""
-    return TOPOJSON_DIR.as_uri() + "/"
+    return paths.topojson_dir().as_uri() + "/"
 
 
 def static_figure(fig: go.Figure, width: int, height: int) -> dict[str, Any]:
@@ -561,7 +561,11 @@ def cli(args: Any) -> int:
     from dashlib.dataset import load
     from dashlib.problems import DataError
 
-    data_dir = Path(args.data)
+    try:
+        data_dir = paths.data_dir(args.data)
+    except paths.ProjectNotFound as err:
+        print(f"export: {err}", file=sys.stderr)
+        return EXIT_USAGE
     if not data_dir.is_dir():
         print(f"export: {data_dir}: no such data folder", file=sys.stderr)
         return EXIT_USAGE

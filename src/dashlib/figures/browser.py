@@ -25,9 +25,9 @@ from typing import Any
 import plotly.graph_objects as go
 import plotly.io as pio
 
+from dashlib import paths
 from dashlib.geo import for_plotly
 
-STATIC_DIR = Path(__file__).resolve().parents[3] / "static"
 # Streamlit serves static/ at /app/static/ (.streamlit/config.toml).
 STATIC_URL = "/app/static/"
 SERVED_GEOJSON = ("geo/crimea.geojson",)
@@ -41,11 +41,12 @@ def canonical_json(obj: Any) -> str:
 _served: dict[tuple[str, float], str] = {}
 
 
-def served_geojson_urls(static_dir: Path = STATIC_DIR) -> dict[str, str]:
+def served_geojson_urls(static_dir: Path | None = None) -> dict[str, str]:
     """canonical JSON -> URL of each GeoJSON the app serves from ``static_dir``."""
+    folder = paths.static_dir(static_dir)
     out: dict[str, str] = {}
     for name in SERVED_GEOJSON:
-        path = static_dir / name
+        path = folder / name
         try:
             key = (str(path), path.stat().st_mtime)
         except OSError:
@@ -56,9 +57,11 @@ def served_geojson_urls(static_dir: Path = STATIC_DIR) -> dict[str, str]:
     return out
 
 
-def write_served_geojson(geojson: dict[str, Any], name: str, static_dir: Path = STATIC_DIR) -> Path:
+def write_served_geojson(
+    geojson: dict[str, Any], name: str, static_dir: Path | None = None
+) -> Path:
     """Write the plotly-ready ``geojson`` (``geo.for_plotly``) where the app serves it."""
-    path = static_dir / name
+    path = paths.static_dir(static_dir) / name
     path.parent.mkdir(parents=True, exist_ok=True)
     path.write_text(canonical_json(for_plotly(geojson)) + "\n", encoding="utf-8")
     return path

@@ -11,7 +11,6 @@ If the files stop validating, readers keep the last valid dataset and see an
 
 from __future__ import annotations
 
-import os
 from dataclasses import dataclass, field
 from pathlib import Path
 from threading import Lock
@@ -19,15 +18,16 @@ from threading import Lock
 import pandas as pd
 import streamlit as st
 
+from dashlib import paths
 from dashlib.acled import layer_path, load_acled
-from dashlib.dataset import DEFAULT_DATA_DIR, Dataset, content_hash, files_signature, load
+from dashlib.dataset import Dataset, content_hash, files_signature, load
 from dashlib.problems import DataError, Problem
 from dashlib.tables import warm
 
 
 def data_dir() -> Path:
     """The data folder: ``DASHLIB_DATA_DIR`` in the environment, else the repo's data/."""
-    return Path(os.environ.get("DASHLIB_DATA_DIR", str(DEFAULT_DATA_DIR))).resolve()
+    return paths.data_dir()
 
 
 @dataclass

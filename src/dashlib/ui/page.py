@@ -33,14 +33,15 @@ def ensure_router() -> None:
     off and run app.py instead, so the same URL goes through the router.
     """
     import runpy
-    from pathlib import Path
 
     from streamlit.runtime.pages_manager import PagesManager
+
+    from dashlib import paths
 
     if PagesManager.uses_pages_directory:
         PagesManager.uses_pages_directory = False
         # Run the router in this same run (a rerun would lose a button click), then stop.
-        runpy.run_path(str(Path(__file__).resolve().parents[3] / "app.py"))
+        runpy.run_path(str(paths.app_file()))
         st.stop()
 
 
