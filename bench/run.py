@@ -584,10 +584,10 @@ def embed_weight(out: Path, exported: Path) -> dict[str, Any]:
     of the map and the timeline, against plotly's default ``write_html`` of the same figure."""
     import datetime as _dt
 
-    from dashlib.dataset import load
-    from dashlib.embed import standalone_html
+    from dashlib.data.dataset import load
     from dashlib.figures import build_map_figure, build_timeline_figure
-    from dashlib.selection import Selection
+    from dashlib.publish.embed import standalone_html
+    from dashlib.query.selection import Selection
 
     ds = load(DATA)
     today = _dt.date.today()

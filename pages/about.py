@@ -2,7 +2,7 @@
 
 import streamlit as st
 
-from dashlib.tables import sources_table
+from dashlib.query.tables import sources_table
 from dashlib.ui.components import show_footer
 from dashlib.ui.downloads import dataset_zip
 from dashlib.ui.page import start_page

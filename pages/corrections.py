@@ -2,7 +2,7 @@
 
 import streamlit as st
 
-from dashlib.editing import read_changelog
+from dashlib.editing.save import read_changelog
 from dashlib.ui.data import data_dir
 from dashlib.ui.page import start_page
 

@@ -2,9 +2,9 @@
 
 import streamlit as st
 
-from dashlib import filters
-from dashlib.search import search, variant_groups
-from dashlib.summaries import excerpt_summary
+from dashlib.query import filters
+from dashlib.query.search import search, variant_groups
+from dashlib.query.summaries import excerpt_summary
 from dashlib.ui.components import show_footer
 from dashlib.ui.excerpt_cards import show_excerpt_cards
 from dashlib.ui.page import start_page

@@ -3,7 +3,7 @@
 import pandas as pd
 import streamlit as st
 
-from dashlib.tables import country_status_table, sites_count, sites_table
+from dashlib.query.tables import country_status_table, sites_count, sites_table
 from dashlib.ui import charts
 from dashlib.ui.components import show_chart, show_embed_header, show_footer, show_table
 from dashlib.ui.data import get_acled

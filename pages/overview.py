@@ -2,8 +2,8 @@
 
 import streamlit as st
 
-from dashlib.summaries import key_figures
-from dashlib.tables import events_table
+from dashlib.query.summaries import key_figures
+from dashlib.query.tables import events_table
 from dashlib.ui import charts
 from dashlib.ui.components import show_chart, show_footer
 from dashlib.ui.page import start_page

@@ -2,7 +2,7 @@
 
 import streamlit as st
 
-from dashlib.tables import events_table, interventions_table, timeline_table
+from dashlib.query.tables import events_table, interventions_table, timeline_table
 from dashlib.ui import charts
 from dashlib.ui.components import show_chart, show_embed_header, show_footer, show_table
 from dashlib.ui.data import get_acled

@@ -913,7 +913,7 @@ def build_region_topojson(ne10: gpd.GeoDataFrame, spec: dict[str, float]) -> dic
     Every country the view shows is in it, also those outside SELECT_BOX (Spain, the
     British Isles and Yemen reach into the view's corners); the post-Soviet states must
     lie wholly inside, uncut. The view is recorded as the topology's ``view`` member
-    (ignored by plotly.js): dashlib.embed inlines this file only into maps with that view.
+    (ignored by plotly.js): dashlib.publish.embed inlines this file only into maps with that view.
     """
     view = map_view(GEO_LAYOUT)
     x0, _, x1, _ = view["rect"]

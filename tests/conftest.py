@@ -9,8 +9,8 @@ from pathlib import Path
 
 import pytest
 
-from dashlib.dataset import check
-from dashlib.problems import Problem
+from dashlib.data.dataset import check
+from dashlib.data.problems import Problem
 
 FIXTURES = Path(__file__).parent / "fixtures"
 REPO = Path(__file__).resolve().parents[1]

@@ -13,7 +13,8 @@ import pandas as pd
 import pytest
 
 from dashlib.__main__ import main
-from dashlib.acled import (
+from dashlib.data.problems import DataError
+from dashlib.layers.acled.importer import (
     CREDIT,
     aggregate_for_map,
     aggregate_for_timeline,
@@ -21,7 +22,6 @@ from dashlib.acled import (
     layer_path,
     load_acled,
 )
-from dashlib.problems import DataError
 
 from conftest import FIXTURES, REPO
 

@@ -9,10 +9,10 @@ from pathlib import Path
 import pytest
 from streamlit.testing.v1 import AppTest
 
-from dashlib.acled import import_export, load_acled
-from dashlib.dataset import load
+from dashlib.data.dataset import load
 from dashlib.figures import build_map_figure, build_timeline_figure
-from dashlib.selection import Selection
+from dashlib.layers.acled.importer import import_export, load_acled
+from dashlib.query.selection import Selection
 
 from conftest import FIXTURES, REPO
 from test_acled import generate

@@ -203,7 +203,7 @@ def test_tables_are_sent_only_when_opened() -> None:
 
 
 def test_map_sites_table_is_built_only_when_opened(monkeypatch: pytest.MonkeyPatch) -> None:
-    import dashlib.tables as tables
+    import dashlib.query.tables as tables
 
     calls: list[int] = []
     original = tables.sites_table

@@ -2,7 +2,7 @@
 
 The exported map pages inline their base map; the whole one (static/topojson/world_50m.json,
 ~400 KiB) made a CDN map page ~430 KiB. scripts/build_boundaries.py also writes the base map
-cut to the dashboard's map view (static/topojson/region/world_50m.json), and dashlib.embed
+cut to the dashboard's map view (static/topojson/region/world_50m.json), and dashlib.publish.embed
 inlines that one into maps with that view. The app loads a third one
 (static/topojson/app/world_50m.json): that view plus all that a reader pans into it.
 """
@@ -25,8 +25,8 @@ import pytest
 import shapely
 from shapely.geometry import MultiPolygon, Point, Polygon
 
-from dashlib import embed
 from dashlib.figures.map import GEO_LAYOUT
+from dashlib.publish import embed
 from dashlib.ui.components import TOPOJSON_URL
 
 from conftest import REPO

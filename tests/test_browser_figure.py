@@ -21,7 +21,8 @@ import plotly.io as pio
 import plotly.utils
 import pytest
 
-from dashlib.dataset import Dataset, load
+from dashlib.data.dataset import Dataset, load
+from dashlib.data.geo import CRIMEA_FILE, read_geojson
 from dashlib.figures import build_map_animation, build_map_figure, build_timeline_figure
 from dashlib.figures.browser import (
     canonical_json,
@@ -29,8 +30,7 @@ from dashlib.figures.browser import (
     served_geojson_urls,
     write_served_geojson,
 )
-from dashlib.geo import CRIMEA_FILE, read_geojson
-from dashlib.selection import Selection
+from dashlib.query.selection import Selection
 
 from browser_support import CHROMIUM, CHROMIUM_ARGS, REPO
 from conftest import missing_tool

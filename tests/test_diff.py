@@ -12,7 +12,7 @@ import pandas as pd
 import pytest
 
 from dashlib.__main__ import main
-from dashlib.diff import DiffError, changelog_summary, diff_dirs, diff_frames
+from dashlib.editing.diff import DiffError, changelog_summary, diff_dirs, diff_frames
 
 from conftest import FIXTURES, REPO, edit
 

@@ -10,8 +10,8 @@ import pandas as pd
 import pytest
 from streamlit.testing.v1 import AppTest
 
-from dashlib import editing
-from dashlib.editing import ConcurrentEditError, read_changelog, read_table, save_table
+from dashlib.editing import save as editing
+from dashlib.editing.save import ConcurrentEditError, read_changelog, read_table, save_table
 
 from conftest import REPO
 
@@ -184,7 +184,7 @@ def test_atomic_write_is_used(data_dir: Path, monkeypatch: pytest.MonkeyPatch) -
 
 
 def test_unchanged_numbers_are_not_rewritten(data_dir: Path) -> None:
-    from dashlib.schema import read_package
+    from dashlib.data.schema import read_package
     from dashlib.ui.editor import _typed_for_editor
 
     path = data_dir / "deployments.csv"

@@ -22,16 +22,17 @@ from urllib.parse import parse_qs, urlparse
 
 import pytest
 
-from dashlib import export, paths
-from dashlib.dataset import load
-from dashlib.embed import (
+from dashlib import paths
+from dashlib.data.dataset import load
+from dashlib.publish import export
+from dashlib.publish.embed import (
     MESSAGE_KEY,
     REGION_SUBDIR,
     iframe_snippet,
     standalone_html,
     topojson_text,
 )
-from dashlib.selection import Selection
+from dashlib.query.selection import Selection
 
 from browser_support import CHROMIUM, CHROMIUM_ARGS
 from conftest import FIXTURES, REPO, edit, missing_tool

@@ -22,11 +22,12 @@ import pytest
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
-from dashlib import csvfile, validate
-from dashlib.csvfile import RawTable, _parse, _parse_fast, read_csv
-from dashlib.dataset import check
-from dashlib.geo import country_shapes
-from dashlib.schema import Resource, column_rules, read_package
+from dashlib.data import csvio as csvfile
+from dashlib.data import validate
+from dashlib.data.csvio import RawTable, _parse, _parse_fast, read_csv
+from dashlib.data.dataset import check
+from dashlib.data.geo import country_shapes
+from dashlib.data.schema import Resource, column_rules, read_package
 
 from conftest import FIXTURES, REPO, edit
 

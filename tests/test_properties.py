@@ -10,9 +10,9 @@ from pathlib import Path
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
-from dashlib.dataset import check
-from dashlib.problems import Problem
-from dashlib.selection import Selection
+from dashlib.data.dataset import check
+from dashlib.data.problems import Problem
+from dashlib.query.selection import Selection
 
 from conftest import FIXTURES
 

@@ -12,13 +12,13 @@ from pathlib import Path
 import plotly.io as pio
 import pytest
 
-from dashlib.dataset import Dataset, files_signature, load
+from dashlib.data.dataset import Dataset, files_signature, load
 from dashlib.figures import build_map_animation, build_map_figure, build_timeline_figure
 from dashlib.figures.map import MAX_SITE_MARKERS
 from dashlib.figures.timeline import MAX_EVENT_MARKERS
-from dashlib.selection import Selection
-from dashlib.summaries import key_figures
-from dashlib.tables import events_table, sites_table
+from dashlib.query.selection import Selection
+from dashlib.query.summaries import key_figures
+from dashlib.query.tables import events_table, sites_table
 
 REPO = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(REPO))
@@ -142,7 +142,7 @@ def test_tables_match_the_filters(shipped: Dataset) -> None:
 
 
 def test_filter_masks_are_shared_per_view_and_read_only(shipped: Dataset) -> None:
-    from dashlib import filters
+    from dashlib.query import filters
 
     sel = Selection(countries=("GEO",))
     for mask_of in (filters.events_mask, filters.deployments_mask):
@@ -208,7 +208,7 @@ def test_hover_text_is_built_once_per_dataset(monkeypatch: pytest.MonkeyPatch) -
 def test_readers_arriving_together_share_one_build(shipped: Dataset) -> None:
     import threading
 
-    from dashlib.prepared import lru
+    from dashlib.query.prepared import lru
 
     calls: list[int] = []
     gate = threading.Event()

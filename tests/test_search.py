@@ -4,8 +4,8 @@ from __future__ import annotations
 
 import pytest
 
-from dashlib.dataset import load
-from dashlib.search import expand, fold, highlight, search, variant_groups
+from dashlib.data.dataset import load
+from dashlib.query.search import expand, fold, highlight, search, variant_groups
 
 from conftest import REPO
 

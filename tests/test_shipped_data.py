@@ -4,8 +4,8 @@ from __future__ import annotations
 
 import pytest
 
-from dashlib.dataset import Dataset, check, load
-from dashlib.validate import split_list
+from dashlib.data.dataset import Dataset, check, load
+from dashlib.data.validate import split_list
 
 from conftest import REPO
 

@@ -9,8 +9,8 @@ from pathlib import Path
 
 import pytest
 
-from dashlib.dataset import check, load
-from dashlib.problems import DataError
+from dashlib.data.dataset import check, load
+from dashlib.data.problems import DataError
 
 from conftest import FIXTURES, REPO, edit
 

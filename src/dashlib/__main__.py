@@ -12,8 +12,8 @@ import time
 from collections.abc import Sequence
 
 from dashlib import paths
-from dashlib.dataset import TABLES, load
-from dashlib.problems import DataError
+from dashlib.data.dataset import TABLES, load
+from dashlib.data.problems import DataError
 
 
 def _validate(args: argparse.Namespace) -> int:
@@ -47,19 +47,19 @@ def _validate(args: argparse.Namespace) -> int:
 
 
 def _export(args: argparse.Namespace) -> int:
-    from dashlib.export import cli  # plotly and kaleido load only for this sub-command
+    from dashlib.publish.export import cli  # plotly and kaleido load only for this sub-command
 
     return cli(args)
 
 
 def _diff(args: argparse.Namespace) -> int:
-    from dashlib.diff import cli
+    from dashlib.editing.diff import cli
 
     return cli(args.old_dir, args.new_dir, as_json=args.json)
 
 
 def _import_acled(args: argparse.Namespace) -> int:
-    from dashlib.acled import cli
+    from dashlib.layers.acled.importer import cli
 
     return cli(args.export, args.data)
 

@@ -26,7 +26,7 @@ import plotly.graph_objects as go
 import plotly.io as pio
 
 from dashlib import paths
-from dashlib.geo import for_plotly
+from dashlib.data.geo import for_plotly
 
 # Streamlit serves static/ at /app/static/ (.streamlit/config.toml).
 STATIC_URL = "/app/static/"

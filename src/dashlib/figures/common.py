@@ -9,9 +9,9 @@ from typing import Any
 
 import plotly.graph_objects as go
 
-from dashlib import theme
-from dashlib.dataset import Dataset
-from dashlib.validate import split_list
+from dashlib.data.dataset import Dataset
+from dashlib.data.validate import split_list
+from dashlib.figures import theme
 
 
 def esc(value: object) -> str:

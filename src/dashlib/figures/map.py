@@ -14,11 +14,9 @@ import numpy as np
 import pandas as pd
 import plotly.graph_objects as go
 
-from dashlib import filters, theme
-from dashlib.acled import CREDIT as ACLED_CREDIT
-from dashlib.acled import aggregate_for_map
-from dashlib.dataset import Dataset
-from dashlib.dates import format_partial
+from dashlib.data.dataset import Dataset
+from dashlib.data.dates import format_partial
+from dashlib.figures import theme
 from dashlib.figures.common import (
     esc,
     first_source,
@@ -27,9 +25,12 @@ from dashlib.figures.common import (
     source_line,
     today_default,
 )
-from dashlib.prepared import lru, row_strings
-from dashlib.selection import Selection
-from dashlib.summaries import map_summary
+from dashlib.layers.acled.importer import CREDIT as ACLED_CREDIT
+from dashlib.layers.acled.importer import aggregate_for_map
+from dashlib.query import filters
+from dashlib.query.prepared import lru, row_strings
+from dashlib.query.selection import Selection
+from dashlib.query.summaries import map_summary
 
 # The region, not all of Eurasia: Russia crosses 180°, so fitbounds would span the globe.
 GEO_LAYOUT: dict[str, Any] = {

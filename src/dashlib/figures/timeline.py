@@ -12,11 +12,9 @@ from typing import Any
 import pandas as pd
 import plotly.graph_objects as go
 
-from dashlib import filters, theme
-from dashlib.acled import CREDIT as ACLED_CREDIT
-from dashlib.acled import aggregate_for_timeline
-from dashlib.dataset import Dataset
-from dashlib.dates import format_partial
+from dashlib.data.dataset import Dataset
+from dashlib.data.dates import format_partial
+from dashlib.figures import theme
 from dashlib.figures.common import (
     esc,
     first_source,
@@ -25,9 +23,12 @@ from dashlib.figures.common import (
     today_default,
 )
 from dashlib.figures.map import troop_text
-from dashlib.prepared import row_strings
-from dashlib.selection import Selection
-from dashlib.summaries import timeline_summary
+from dashlib.layers.acled.importer import CREDIT as ACLED_CREDIT
+from dashlib.layers.acled.importer import aggregate_for_timeline
+from dashlib.query import filters
+from dashlib.query.prepared import row_strings
+from dashlib.query.selection import Selection
+from dashlib.query.summaries import timeline_summary
 
 REGION_ORDER = ("Russia", "Eastern Europe", "South Caucasus", "Central Asia", "Baltic")
 LANE_HEIGHT = 46

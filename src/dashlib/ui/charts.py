@@ -13,10 +13,10 @@ import datetime as dt
 import pandas as pd
 import plotly.graph_objects as go
 
-from dashlib.dataset import Dataset
+from dashlib.data.dataset import Dataset
 from dashlib.figures import build_map_animation, build_map_figure, build_timeline_figure
-from dashlib.prepared import lru
-from dashlib.selection import Selection
+from dashlib.query.prepared import lru
+from dashlib.query.selection import Selection
 
 VIEWS_KEPT = 24  # per chart; a figure is 0.05-0.5 MB
 

@@ -11,8 +11,8 @@ import pandas as pd
 import plotly.graph_objects as go
 import streamlit as st
 
-from dashlib import theme
-from dashlib.dataset import Dataset
+from dashlib.data.dataset import Dataset
+from dashlib.figures import theme
 from dashlib.figures.browser import for_browser, served_geojson_urls
 from dashlib.ui.data import Loaded
 from dashlib.ui.text import md_escape

@@ -19,10 +19,10 @@ import pandas as pd
 import streamlit as st
 
 from dashlib import paths
-from dashlib.acled import layer_path, load_acled
-from dashlib.dataset import Dataset, content_hash, files_signature, load
-from dashlib.problems import DataError, Problem
-from dashlib.tables import warm
+from dashlib.data.dataset import Dataset, content_hash, files_signature, load
+from dashlib.data.problems import DataError, Problem
+from dashlib.layers.acled.importer import layer_path, load_acled
+from dashlib.query.tables import warm
 
 
 def data_dir() -> Path:

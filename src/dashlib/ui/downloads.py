@@ -7,7 +7,7 @@ import zipfile
 
 import streamlit as st
 
-from dashlib.dataset import data_files
+from dashlib.data.dataset import data_files
 from dashlib.ui.data import data_dir
 
 

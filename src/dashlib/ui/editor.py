@@ -17,9 +17,9 @@ from typing import Any
 import pandas as pd
 import streamlit as st
 
-from dashlib.dataset import check
-from dashlib.editing import ConcurrentEditError, read_table, save_table
-from dashlib.schema import Resource, read_package
+from dashlib.data.dataset import check
+from dashlib.data.schema import Resource, read_package
+from dashlib.editing.save import ConcurrentEditError, read_table, save_table
 from dashlib.ui.data import data_dir
 
 MAX_DELAY_S = 8.0

@@ -12,8 +12,8 @@ import plotly.graph_objects as go
 import plotly.io as pio
 import streamlit as st
 
-from dashlib.embed import iframe_snippet, standalone_html
-from dashlib.export import (
+from dashlib.publish.embed import iframe_snippet, standalone_html
+from dashlib.publish.export import (
     ARTICLE_SCALE,
     ARTICLE_WIDTH,
     INSTALL_HINT,
@@ -22,7 +22,7 @@ from dashlib.export import (
     static_figure,
     topojson_url,
 )
-from dashlib.selection import Selection
+from dashlib.query.selection import Selection
 from dashlib.ui.components import lazy_expander
 
 FALLBACK_BASE_URL = "http://localhost:8501"
@@ -118,7 +118,7 @@ def embed_height_script() -> Any:
     """In embed mode, tell the story page how tall the chart is so its iframe fits."""
     from streamlit.components.v1 import html as component_html
 
-    from dashlib.embed import MESSAGE_KEY
+    from dashlib.publish.embed import MESSAGE_KEY
 
     # The component runs in its own iframe inside the app's iframe: post to the story page.
     script = (

@@ -7,11 +7,11 @@ from collections.abc import Sequence
 import pandas as pd
 import streamlit as st
 
-from dashlib.dataset import Dataset
-from dashlib.dates import format_partial
-from dashlib.search import highlight
+from dashlib.data.dataset import Dataset
+from dashlib.data.dates import format_partial
+from dashlib.data.validate import split_list
+from dashlib.query.search import highlight
 from dashlib.ui.text import md_escape, md_link
-from dashlib.validate import split_list
 
 PAGE_SIZE = 20
 

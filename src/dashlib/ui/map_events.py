@@ -6,8 +6,8 @@ from typing import Any
 
 import streamlit as st
 
-from dashlib.dataset import Dataset
-from dashlib.selection import Selection
+from dashlib.data.dataset import Dataset
+from dashlib.query.selection import Selection
 from dashlib.ui.selection import request_countries
 
 _LAST = "map_last_click"

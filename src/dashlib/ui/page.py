@@ -7,8 +7,8 @@ from dataclasses import dataclass
 
 import streamlit as st
 
-from dashlib.dataset import Dataset
-from dashlib.selection import Selection
+from dashlib.data.dataset import Dataset
+from dashlib.query.selection import Selection
 from dashlib.ui.components import show_data_problems, show_pending
 from dashlib.ui.data import Loaded, get_dataset
 from dashlib.ui.selection import current_selection, is_embedded, show_notes, today

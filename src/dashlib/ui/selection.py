@@ -7,9 +7,9 @@ from typing import Any
 
 import streamlit as st
 
-from dashlib import theme
-from dashlib.dataset import Dataset
-from dashlib.selection import FIRST_DATE, Selection
+from dashlib.data.dataset import Dataset
+from dashlib.figures import theme
+from dashlib.query.selection import FIRST_DATE, Selection
 from dashlib.ui.data import get_acled
 from dashlib.ui.text import md_escape
 

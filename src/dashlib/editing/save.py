@@ -26,9 +26,9 @@ from typing import Any
 
 import pandas as pd
 
-from dashlib.dataset import check
-from dashlib.problems import Problem
-from dashlib.schema import Resource, read_package
+from dashlib.data.dataset import check
+from dashlib.data.problems import Problem
+from dashlib.data.schema import Resource, read_package
 
 CHANGELOG = "CHANGELOG.csv"
 CHANGELOG_COLUMNS = ["when", "who", "table", "row_ids", "change"]

@@ -29,7 +29,7 @@ class Problem:
 
 
 class DataError(Exception):
-    """Raised by :func:`dashlib.dataset.load` with every problem found, not just the first."""
+    """Raised by :func:`dashlib.data.dataset.load` with every problem found, not just the first."""
 
     def __init__(self, problems: Iterable[Problem]):
         self.problems: list[Problem] = sorted(set(problems))

@@ -1,12 +1,13 @@
 """Check every table against the declared schema, then the rules that span files.
 
 Single-table rules (types, required, enums, ranges, patterns, uniqueness) come from
-``datapackage.json``: the checks pandera builds from it (:func:`dashlib.schema.pandera_schema`),
-run here the way pandera runs them (:func:`schema_failures`) so that pandera itself only loads
-for a schema feature the rules do not cover. Cross-file rules are written here because a Table
-Schema cannot say them: foreign keys (including semicolon-separated lists), a precision that
-matches the date written, ``end >= start``, ``troops_low <= troops_high``, and each site's
-coordinates inside the country or territory it names.
+``datapackage.json``: the checks pandera builds from it
+(:func:`dashlib.data.schema.pandera_schema`), run here the way pandera runs them
+(:func:`schema_failures`) so that pandera itself only loads for a schema feature the rules do
+not cover. Cross-file rules are written here because a Table Schema cannot say them: foreign
+keys (including semicolon-separated lists), a precision that matches the date written, ``end >=
+start``, ``troops_low <= troops_high``, and each site's coordinates inside the country or
+territory it names.
 
 Row-wise rules work on each distinct value once (most columns repeat a few values).
 """
@@ -22,11 +23,11 @@ import numpy as np
 import pandas as pd
 import shapely
 
-from dashlib import dates
-from dashlib.csvfile import RawTable
-from dashlib.geo import EARTH_RADIUS_KM, CountryShapes
-from dashlib.problems import Problem
-from dashlib.schema import ColumnRules, Resource, Rule, column_rules, pandera_schema
+from dashlib.data import dates
+from dashlib.data.csvio import RawTable
+from dashlib.data.geo import EARTH_RADIUS_KM, CountryShapes
+from dashlib.data.problems import Problem
+from dashlib.data.schema import ColumnRules, Resource, Rule, column_rules, pandera_schema
 
 # How far outside its country's simplified outline a site may lie before we call it wrong:
 # the 1:10m outlines are simplified to ~1–2 km, and coastal bases sit on the shoreline.

@@ -5,7 +5,7 @@ The Data Package is the only description of the tables. pandera schemas are buil
 spreadsheet holds: empty cells, nullable integers, ``true``/``false`` booleans.
 
 :func:`column_rules` spells out the same checks as plain data, as pandera would build them, so
-that :mod:`dashlib.validate` can run them without importing pandera and frictionless (about a
+that :mod:`dashlib.data.validate` can run them without importing pandera and frictionless (about a
 second of start-up); pandera stays the reference, and handles any schema feature the rules do
 not cover.
 """

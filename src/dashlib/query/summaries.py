@@ -9,10 +9,11 @@ import datetime as dt
 
 import pandas as pd
 
-from dashlib import filters, theme
-from dashlib.dataset import Dataset
-from dashlib.prepared import lru
-from dashlib.selection import Selection
+from dashlib.data.dataset import Dataset
+from dashlib.figures import theme
+from dashlib.query import filters
+from dashlib.query.prepared import lru
+from dashlib.query.selection import Selection
 
 
 def _names(ds: Dataset, codes: list[str]) -> str:

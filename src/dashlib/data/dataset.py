@@ -5,7 +5,7 @@
 >>> ds.interventions.shape[0] >= 18    # doctest: +SKIP
 True
 
-:func:`load` either returns a :class:`Dataset` or raises :class:`~dashlib.problems.DataError`
+:func:`load` either returns a :class:`Dataset` or raises :class:`~dashlib.data.problems.DataError`
 carrying every problem found across all files, never just the first one.
 """
 
@@ -20,9 +20,10 @@ from typing import Any
 
 import pandas as pd
 
-from dashlib import dates, paths
-from dashlib.csvfile import RawTable, read_csv
-from dashlib.geo import (
+from dashlib import paths
+from dashlib.data import dates
+from dashlib.data.csvio import RawTable, read_csv
+from dashlib.data.geo import (
     COUNTRIES_FILE,
     CRIMEA_FILE,
     GEO_DIR,
@@ -30,9 +31,9 @@ from dashlib.geo import (
     for_plotly,
     read_geojson,
 )
-from dashlib.problems import DataError, Problem
-from dashlib.schema import PACKAGE_FILE, Resource, package_metadata, read_package
-from dashlib.validate import cross_checks, type_table
+from dashlib.data.problems import DataError, Problem
+from dashlib.data.schema import PACKAGE_FILE, Resource, package_metadata, read_package
+from dashlib.data.validate import cross_checks, type_table
 
 TABLES = (
     "sources",

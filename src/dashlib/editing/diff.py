@@ -30,9 +30,9 @@ from typing import Any
 
 import pandas as pd
 
-from dashlib.csvfile import read_csv
-from dashlib.problems import Problem
-from dashlib.schema import PACKAGE_FILE, Resource, read_package
+from dashlib.data.csvio import read_csv
+from dashlib.data.problems import Problem
+from dashlib.data.schema import PACKAGE_FILE, Resource, read_package
 
 EMPTY = "(empty)"
 KEY_SEPARATOR = " / "

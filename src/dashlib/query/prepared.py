@@ -1,6 +1,6 @@
 """Derived data built once per dataset and shared by every reader.
 
-The :class:`~dashlib.dataset.Dataset` lives in ``st.cache_resource``: one object for every
+The :class:`~dashlib.data.dataset.Dataset` lives in ``st.cache_resource``: one object for every
 session. Per-row string work (hover text, formatted dates, source links) is done here once per
 dataset version, on first use, instead of on every rerun; a rerun then only masks and slices.
 Two sessions may race to build the same entry: both build the same value and one wins, which is
@@ -14,7 +14,7 @@ from collections.abc import Callable, Hashable, Sequence
 from threading import Lock
 from typing import Any, TypeVar
 
-from dashlib.dataset import Dataset
+from dashlib.data.dataset import Dataset
 
 T = TypeVar("T")
 

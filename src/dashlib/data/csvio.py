@@ -25,7 +25,7 @@ from typing import Any
 import numpy as np
 import pandas as pd
 
-from dashlib.problems import Problem
+from dashlib.data.problems import Problem
 
 # What the frictionless library sets process-wide when it is imported (this reader ran after it
 # until it stopped being imported): a cell may be longer than csv's default 131072 characters.

@@ -50,10 +50,10 @@ import numpy as np
 import pandas as pd
 
 from dashlib import paths
-from dashlib.csvfile import RawTable, read_csv
-from dashlib.problems import DataError, Problem
-from dashlib.schema import PACKAGE_FILE, Resource, read_package
-from dashlib.validate import type_table
+from dashlib.data.csvio import RawTable, read_csv
+from dashlib.data.problems import DataError, Problem
+from dashlib.data.schema import PACKAGE_FILE, Resource, read_package
+from dashlib.data.validate import type_table
 
 LAYER_DIR = "acled"
 EVENTS_FILE = "acled_events.csv"
@@ -138,7 +138,7 @@ class Export:
 
 
 def read_export(path: Path) -> Export:
-    """Read an ACLED export with :func:`dashlib.csvfile.read_csv`; match headers in any case."""
+    """Read an ACLED export with :func:`dashlib.data.csvio.read_csv`; match headers in any case."""
     file = path.name
     header = _peek_header(path)
     raw = read_csv(path, header or list(REQUIRED), file)
@@ -330,7 +330,7 @@ def load_acled(data_dir: Path | str | None = None) -> pd.DataFrame | None:
     """The imported ACLED layer, validated against ``acled/datapackage.json``; None if absent.
 
     Columns as declared (integers ``Int64``, numbers ``Float64``, text ``string``) plus
-    ``when`` (``event_date`` as a timestamp). Raises :class:`~dashlib.problems.DataError`
+    ``when`` (``event_date`` as a timestamp). Raises :class:`~dashlib.data.problems.DataError`
     with every problem when the file does not validate.
     """
     data_dir = paths.data_dir(data_dir)

@@ -37,13 +37,13 @@ from typing import Any
 import pandas as pd
 import plotly.graph_objects as go
 
-from dashlib import paths, theme
-from dashlib.dataset import Dataset
-from dashlib.embed import embed_url, iframe_code, iframe_snippet, standalone_html
-from dashlib.figures import build_map_animation, build_map_figure, build_timeline_figure
+from dashlib import paths
+from dashlib.data.dataset import Dataset
+from dashlib.figures import build_map_animation, build_map_figure, build_timeline_figure, theme
 from dashlib.figures.map import animation_days
-from dashlib.selection import Selection
-from dashlib.tables import sites_table, timeline_table
+from dashlib.publish.embed import embed_url, iframe_code, iframe_snippet, standalone_html
+from dashlib.query.selection import Selection
+from dashlib.query.tables import sites_table, timeline_table
 
 EXIT_OK = 0
 EXIT_DATA = 1
@@ -558,8 +558,8 @@ def report(result: ExportResult, out: Callable[[str], None] = print) -> None:
 
 def cli(args: Any) -> int:
     """The ``export`` sub-command (argparse namespace from dashlib.__main__)."""
-    from dashlib.dataset import load
-    from dashlib.problems import DataError
+    from dashlib.data.dataset import load
+    from dashlib.data.problems import DataError
 
     try:
         data_dir = paths.data_dir(args.data)

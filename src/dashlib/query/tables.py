@@ -7,11 +7,12 @@ import datetime as dt
 import numpy as np
 import pandas as pd
 
-from dashlib import filters, theme
-from dashlib.dataset import Dataset
-from dashlib.dates import format_partial
-from dashlib.prepared import memo
-from dashlib.selection import Selection
+from dashlib.data.dataset import Dataset
+from dashlib.data.dates import format_partial
+from dashlib.figures import theme
+from dashlib.query import filters
+from dashlib.query.prepared import memo
+from dashlib.query.selection import Selection
 
 
 def _names(ds: Dataset) -> dict[str, str]:
@@ -19,7 +20,7 @@ def _names(ds: Dataset) -> dict[str, str]:
 
 
 def _urls(ds: Dataset, cell: object) -> str:
-    from dashlib.validate import split_list
+    from dashlib.data.validate import split_list
 
     labels = ds.source_labels  # built once per dataset
     return " ".join(labels[s][2] for s in split_list(cell) if s in labels)

@@ -1,4 +1,4 @@
-"""Apply a :class:`~dashlib.selection.Selection` to a :class:`~dashlib.dataset.Dataset`.
+"""Apply a :class:`~dashlib.query.selection.Selection` to a :class:`~dashlib.data.dataset.Dataset`.
 
 Every function returns a new frame and never changes the shared dataset.
 """
@@ -10,10 +10,10 @@ import datetime as dt
 import numpy as np
 import pandas as pd
 
-from dashlib.dataset import Dataset
-from dashlib.prepared import lru
-from dashlib.selection import Selection
-from dashlib.validate import split_list
+from dashlib.data.dataset import Dataset
+from dashlib.data.validate import split_list
+from dashlib.query.prepared import lru
+from dashlib.query.selection import Selection
 
 
 def _ts(day: dt.date) -> pd.Timestamp:
@@ -128,7 +128,7 @@ class StatusTimeline:
     @classmethod
     def of(cls, ds: Dataset) -> StatusTimeline:
         """The dataset's timeline, built once and shared (it only reads the dataset)."""
-        from dashlib.prepared import memo
+        from dashlib.query.prepared import memo
 
         return memo(ds, "status_timeline", cls)
 
@@ -187,7 +187,7 @@ def excerpts(ds: Dataset, selection: Selection, today: dt.date) -> pd.DataFrame:
     """Excerpts joined with their article, filtered by countries, intervention and date range.
 
     The date range applies to the article's publication date. Text search is separate
-    (:mod:`dashlib.search`) so the matches can be highlighted.
+    (:mod:`dashlib.query.search`) so the matches can be highlighted.
     """
     frame = ds.excerpts.merge(ds.articles, on="article_id", how="left", suffixes=("", "_article"))
     keep = pd.Series(True, index=frame.index)

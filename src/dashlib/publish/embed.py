@@ -28,8 +28,9 @@ from urllib.parse import urlencode
 import plotly.graph_objects as go
 import plotly.io as pio
 
-from dashlib import paths, theme
-from dashlib.selection import Selection
+from dashlib import paths
+from dashlib.figures import theme
+from dashlib.query.selection import Selection
 
 # The base map cut to the dashboard's map view by scripts/build_boundaries.py, in this folder
 # of paths.topojson_dir(). Same file names as the whole maps: plotly.js asks for

@@ -18,8 +18,8 @@ from collections.abc import Iterable, Sequence
 
 import pandas as pd
 
-from dashlib.dataset import Dataset
-from dashlib.validate import split_list
+from dashlib.data.dataset import Dataset
+from dashlib.data.validate import split_list
 
 
 def fold(text: str) -> str:

@@ -1,0 +1,1 @@
+"""Files → one validated, read-only Dataset: CSV reading, the declared schema, checks."""

@@ -1,0 +1,1 @@
+"""Changing the dataset: validated saves, the change log, the row diff."""

@@ -1,0 +1,1 @@
+"""Optional data layers beside the curated dataset."""

@@ -1,0 +1,1 @@
+"""The ACLED events layer: import, storage, aggregation for the charts."""

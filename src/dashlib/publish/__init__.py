@@ -1,0 +1,1 @@
+"""Embeds and exports: iframe codes, standalone pages, images, CSV, the gallery."""

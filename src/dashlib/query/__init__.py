@@ -1,0 +1,1 @@
+"""(Dataset, Selection, today) → frames and text: selection, filters, search, summaries, tables."""
