@@ -23,6 +23,7 @@ import pandas as pd
 from dashlib import paths
 from dashlib.data import dates
 from dashlib.data.csvio import RawTable, read_csv
+from dashlib.data.editorial import ARTICLES_DIR, editorial_checks, publisher_label
 from dashlib.data.geo import (
     COUNTRIES_FILE,
     CRIMEA_FILE,
@@ -84,6 +85,23 @@ class Dataset:
         return {}
 
     @cached_property
+    def source_publishers(self) -> dict[str, tuple[str, str]]:
+        """source_id -> (publisher as readers see it, publisher_type), once per dataset.
+
+        State and partisan media say so ("TASS (state media)"); see figures.common."""
+        kinds = (
+            self.sources["publisher_type"]
+            if "publisher_type" in self.sources
+            else pd.Series("", index=self.sources.index)
+        )
+        return {
+            str(sid): (publisher_label(str(pub), str(kind) if pd.notna(kind) else ""), str(kind))
+            for sid, pub, kind in zip(
+                self.sources["source_id"], self.sources["publisher"], kinds, strict=True
+            )
+        }
+
+    @cached_property
     def source_labels(self) -> dict[str, tuple[str, str, str]]:
         """source_id -> (publisher, title, url), built once per dataset for hovers and lines."""
         return {
@@ -92,13 +110,20 @@ class Dataset:
         }
 
 
-def data_files(data_dir: Path) -> list[Path]:
-    """Every file whose content defines the dataset (CSV, package, geo)."""
+def public_files(data_dir: Path) -> list[Path]:
+    """The files of the public download: CSV, package, geo. Not the quoted articles' full
+    texts (data/articles/): readers get the excerpts, which are quotation, not the articles."""
     files = [data_dir / PACKAGE_FILE, *sorted(data_dir.glob("*.csv"))]
     geo = data_dir / GEO_DIR
     if geo.is_dir():
         files += sorted(geo.glob("*.geojson"))
     return [f for f in files if f.is_file()]
+
+
+def data_files(data_dir: Path) -> list[Path]:
+    """Every file whose content decides what is valid and shown: the public files and the
+    article texts the excerpts are checked against (a change to either is a new version)."""
+    return public_files(data_dir) + sorted((data_dir / ARTICLES_DIR).glob("*.txt"))
 
 
 def files_signature(data_dir: Path) -> tuple[tuple[str, int, int], ...]:
@@ -167,6 +192,7 @@ def _read_all(
         frames[name] = frame
         problems += typed_problems
     problems += cross_checks(raws, frames, resources, country_shapes(data_dir))
+    problems += editorial_checks(raws, data_dir)
     return resources, raws, frames, problems
 
 

@@ -10,6 +10,7 @@ from typing import Any
 import plotly.graph_objects as go
 
 from dashlib.data.dataset import Dataset
+from dashlib.data.editorial import GAZETTEER
 from dashlib.data.validate import split_list
 from dashlib.figures import theme
 
@@ -21,18 +22,37 @@ def esc(value: object) -> str:
     return html.escape(str(value), quote=False)
 
 
-def source_names(ds: Dataset, source_ids: Iterable[object], limit: int = 4) -> str:
-    """Publishers of the cited sources, de-duplicated, for a 'Source:' line."""
-    lookup = {sid: label[0] for sid, label in ds.source_labels.items()}
-    names: list[str] = []
+def source_names(ds: Dataset, source_ids: Iterable[object], limit: int = 3) -> str:
+    """Publishers behind the rows shown, most-cited first: 'RFE/RL, Reuters, Civil.ge and 12
+    more'. Each row (cell) counts once per publisher; ties go alphabetically. Gazetteers
+    (coordinates only) are named last, after 'locations:'."""
+    ranked, places = _publishers(ds, source_ids)
+    text = ", ".join(ranked[:limit])
+    if len(ranked) > limit:
+        text += f" and {len(ranked) - limit} more"
+    if places:
+        text += ("; " if text else "") + "locations: " + ", ".join(places)
+    return text
+
+
+def _publishers(ds: Dataset, source_ids: Iterable[object]) -> tuple[list[str], list[str]]:
+    """(publishers most-cited first, gazetteers) behind the cells given."""
+    counts: dict[str, int] = {}
+    places: set[str] = set()
+    publishers = ds.source_publishers
     for cell in source_ids:
+        seen = set()
         for sid in split_list(cell):
-            name = lookup.get(sid)
-            if name and name not in names:
-                names.append(str(name))
-    if len(names) > limit:
-        return ", ".join(names[:limit]) + f" and {len(names) - limit} more"
-    return ", ".join(names)
+            if sid not in publishers:
+                continue
+            name, kind = publishers[sid]
+            if kind == GAZETTEER:
+                places.add(name)
+            elif name not in seen:
+                seen.add(name)
+                counts[name] = counts.get(name, 0) + 1
+    ranked = sorted(counts, key=lambda n: (-counts[n], n.casefold()))
+    return ranked, sorted(places)
 
 
 def first_source(ds: Dataset, cell: object) -> str:
@@ -44,12 +64,18 @@ def first_source(ds: Dataset, cell: object) -> str:
     if label is None:
         return ""
     more = f" (+{len(ids) - 1} more)" if len(ids) > 1 else ""
-    return f"{label[0]}: {label[1]}{more}"
+    return f"{ds.source_publishers[ids[0]][0]}: {label[1]}{more}"
 
 
 def source_line(ds: Dataset, source_ids: Iterable[object]) -> str:
-    names = source_names(ds, source_ids) or "see the About page"
-    return f"Source: {names}. Data version {ds.version}, checked {ds.last_updated:%d %b %Y}."
+    """The line under a chart: who the rows shown come from, the data version and date."""
+    cells = list(source_ids)
+    names = source_names(ds, cells)
+    ranked, places = _publishers(ds, cells)
+    word = "Sources" if len(ranked) + len(places) != 1 else "Source"
+    if not names:
+        names = "see the About page"
+    return f"{word}: {names}. Data version {ds.version}, checked {ds.last_updated:%d %b %Y}."
 
 
 def wrap(text: str, width: int) -> list[str]:
