@@ -67,8 +67,10 @@ def test_article_row() -> None:
     assert article["published_precision"] == "day"
 
 
-def test_enough_excerpts() -> None:
-    assert len(EXCERPTS) >= 28
+def test_enough_excerpts_and_no_more_than_a_quarter_of_the_article() -> None:
+    # Quotation, not republication: at most 25 % of the article's words (issue 12).
+    assert len(EXCERPTS) >= 5
+    assert sum(len(r["text"].split()) for r in EXCERPTS) <= 0.25 * len(SEED.split())
     ids = [row["excerpt_id"] for row in EXCERPTS]
     assert len(ids) == len(set(ids))
 

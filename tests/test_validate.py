@@ -66,10 +66,10 @@ def test_semicolon_delimited(data_dir: Path) -> None:
 def test_missing_column(data_dir: Path) -> None:
     path = data_dir / "sources.csv"
     lines = path.read_text().splitlines()
-    rows = [line.rsplit(",", 1)[0] for line in lines]  # drop the last column, notes
+    rows = [line.rsplit(",", 1)[0] for line in lines]  # drop the last column, publisher_type
     path.write_text("\n".join(rows) + "\n")
     problems = only(check(data_dir), "sources.csv")
-    assert any("'notes' is missing" in p.message and p.line == 1 for p in problems)
+    assert any("'publisher_type' is missing" in p.message and p.line == 1 for p in problems)
 
 
 def test_renamed_column_suggests_the_name(data_dir: Path) -> None:
@@ -86,8 +86,8 @@ def test_duplicated_and_extra_column(data_dir: Path) -> None:
     lines[1:] = [line + ",x,y" for line in lines[1:]]
     path.write_text("\n".join(lines) + "\n")
     messages = [str(p) for p in only(check(data_dir), "sources.csv")]
-    assert any("sources.csv:1:8: column 'title' appears twice" in m for m in messages)
-    assert any("sources.csv:1:9: unexpected extra column 'comments'" in m for m in messages)
+    assert any("sources.csv:1:9: column 'title' appears twice" in m for m in messages)
+    assert any("sources.csv:1:10: unexpected extra column 'comments'" in m for m in messages)
 
 
 def test_ambiguous_date(data_dir: Path) -> None:
@@ -131,7 +131,7 @@ def test_duplicate_id(data_dir: Path) -> None:
     "file,old,new,message",
     [
         ("events.csv", ",int-three,", ",int-nine,", "intervention_id 'int-nine' does not exist"),
-        ("events.csv", ",src-b\n", ",src-b;src-zz\n", "source_ids 'src-zz' does not exist"),
+        ("events.csv", ",src-b,\n", ",src-b;src-zz,\n", "source_ids 'src-zz' does not exist"),
         (
             "deployments.csv",
             "GEO,abkhazia",

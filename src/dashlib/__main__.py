@@ -14,6 +14,7 @@ from collections.abc import Sequence
 from dashlib import paths
 from dashlib.data.dataset import TABLES, load
 from dashlib.data.problems import DataError
+from dashlib.editing import add_article
 
 
 def _validate(args: argparse.Namespace) -> int:
@@ -107,6 +108,7 @@ def build_parser() -> argparse.ArgumentParser:
     acled.add_argument("export", help="an ACLED export (CSV, ACLED's column layout)")
     acled.add_argument("--data", default=None, help="data folder (default: as for validate)")
     acled.set_defaults(func=_import_acled)
+    add_article.build_parser(sub)
     return parser
 
 

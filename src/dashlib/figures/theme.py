@@ -35,6 +35,7 @@ SITE_SYMBOLS = {
     "peacekeeping_force": "circle",
     "occupation_force": "circle",
     "expeditionary_force": "circle",
+    "border_post": "triangle-down",
 }
 SITE_LABELS = {
     "army_base": "Army base",
@@ -46,6 +47,7 @@ SITE_LABELS = {
     "peacekeeping_force": "Peacekeeping force",
     "occupation_force": "Occupation force",
     "expeditionary_force": "Expeditionary force",
+    "border_post": "Border guard post",
 }
 # Country shading on the map (sequential, light to dark, readable without hue).
 STATUS_ORDER = ("war", "presence", "none", "russia")
