@@ -64,6 +64,8 @@ def generate(out_dir: Path, n: int, source: Path = DATA, seed: int = SEED) -> Pa
     for i in range(n):
         row = list(rng.choice(events))
         row[col["event_id"]] = f"{row[col['event_id']]}-gen-{i}"
+        if "marks" in col:
+            row[col["marks"]] = ""  # a copy never fixes its intervention's start or end
         new_events.append(row)
     _append(out_dir / "events.csv", new_events)
     return out_dir

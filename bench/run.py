@@ -703,10 +703,18 @@ def main(argv: list[str] | None = None) -> int:
     try:
         from playwright.sync_api import sync_playwright
 
+        from dashlib.data.dataset import check
+
         log("generating data …")
         gen = {
             name: generate(work / f"data-{name}", n) for name, n in p.sizes.items()
         }  # fmt: skip
+        for folder in gen.values():
+            # A generated package that does not validate shows the app's problem page, and
+            # every "time to chart" would wait for a chart that never comes: stop here instead.
+            problems = check(folder)
+            if problems:
+                raise SystemExit(f"bench: generated {folder} does not validate: {problems[0]}")
         with sync_playwright() as pw:
             br = Browser(pw, pw.chromium.launch(executable_path=str(CHROMIUM), args=CHROMIUM_ARGS))
             res.update(_browser_shipped(br, p, work, servers))

@@ -44,7 +44,7 @@ def test_expand_includes_all_variants() -> None:
     assert set(expand("Chisinau", GROUPS)) >= {"chisinau", "kishinev"}
 
 
-@pytest.mark.parametrize("query,needle", [("Kyiv", "Kiev"), ("Alma-Ata", "Almaty")])
+@pytest.mark.parametrize("query,needle", [("Kyiv", "Kiev")])  # the excerpts name no Almaty
 def test_shipped_excerpts_are_found_by_variant(query: str, needle: str) -> None:
     ds = load(REPO / "data")
     groups = variant_groups(ds)
