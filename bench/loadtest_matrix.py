@@ -141,7 +141,8 @@ def record(kind: str, result: dict[str, Any]) -> dict[str, Any]:
     WORK.mkdir(parents=True, exist_ok=True)
     with open(LOG, "a", encoding="utf-8") as out:
         out.write(json.dumps(result) + "\n")
-    print(f"[{kind}] " + describe(result), flush=True)
+    summary = describe(result) if "wall_s" in result else json.dumps(result)
+    print(f"[{kind}] " + summary, flush=True)
     return result
 
 

@@ -13,9 +13,11 @@ import subprocess
 import sys
 import textwrap
 import time
+from collections.abc import Iterator
 from pathlib import Path
 
 import pytest
+from streamlit.testing.v1 import AppTest
 
 from dashlib.editing_auth import (
     SignInThrottle,
@@ -183,3 +185,66 @@ def test_editor_switch() -> None:
     assert editor_enabled({}) and editor_enabled({"DASHLIB_EDITOR": "on"})
     assert not editor_enabled({"DASHLIB_EDITOR": "off"})
     assert not editor_enabled({"DASHLIB_EDITOR": "0"})
+
+
+# --- The editor page with these settings ----------------------------------------------------
+
+
+@pytest.fixture(autouse=True)
+def _fresh_throttle() -> Iterator[None]:
+    """The sign-in throttle lives as long as the process: start and leave it empty."""
+    from dashlib.ui.editor import _throttle
+
+    _throttle.clear()
+    yield
+    _throttle.clear()
+
+
+def _editor_app(monkeypatch: pytest.MonkeyPatch, data_dir: Path, **env: str) -> AppTest:
+    monkeypatch.setenv("DASHLIB_DATA_DIR", str(data_dir))
+    for name in ("DASHLIB_EDITOR_PASSWORD", "DASHLIB_EDITOR_PASSWORD_HASH", "DASHLIB_EDITOR"):
+        monkeypatch.delenv(name, raising=False)
+    for name, value in env.items():
+        monkeypatch.setenv(name, value)
+    at = AppTest.from_file(str(REPO / "app.py"), default_timeout=60)
+    at.run()
+    return at
+
+
+def test_sign_in_with_the_hashed_password(monkeypatch: pytest.MonkeyPatch, data_dir: Path) -> None:
+    at = _editor_app(
+        monkeypatch, data_dir, DASHLIB_EDITOR_PASSWORD_HASH=hash_password("s3cret-pass")
+    )
+    at.switch_page("pages/editor.py").run()
+    at.text_input[0].input("s3cret-pass")
+    at.button[0].click().run()
+    assert not at.exception
+    assert at.selectbox(key="editor_table").value == "sources"
+
+
+def test_editor_off_on_a_public_replica(monkeypatch: pytest.MonkeyPatch, data_dir: Path) -> None:
+    at = _editor_app(
+        monkeypatch,
+        data_dir,
+        DASHLIB_EDITOR_PASSWORD_HASH=hash_password("s3cret-pass"),
+        DASHLIB_EDITOR="off",
+    )
+    with pytest.raises(Exception):  # noqa: B017 - AppTest raises when the page does not exist
+        at.switch_page("pages/editor.py").run()
+
+
+def test_repeated_wrong_passwords_are_refused_at_once(
+    monkeypatch: pytest.MonkeyPatch, data_dir: Path
+) -> None:
+    monkeypatch.setattr("dashlib.editing_auth.backoff", lambda failures: 30.0)
+    at = _editor_app(monkeypatch, data_dir, DASHLIB_EDITOR_PASSWORD="s3cret-pass")
+    at.switch_page("pages/editor.py").run()
+    at.text_input[0].input("wrong")
+    at.button[0].click().run()
+    assert any("Wrong password" in e.value for e in at.error)
+    started = time.monotonic()
+    at.text_input[0].input("s3cret-pass")  # even the right one waits its turn
+    at.button[0].click().run()
+    assert time.monotonic() - started < 1.5  # answered, not slept on
+    assert any("Too many wrong passwords" in e.value for e in at.error)
+    assert not at.selectbox

@@ -57,8 +57,14 @@ def _throttle() -> SignInThrottle:
 
 
 def _client() -> str:
-    headers = dict(st.context.headers.items()) if st.context.headers else {}
-    return client_key(headers, st.context.ip_address, f"session:{id(st.session_state)}")
+    """Who signs in: the forwarded address, the socket's address, else this session."""
+    from streamlit.runtime.scriptrunner import get_script_run_ctx
+
+    headers = {str(k): str(v) for k, v in (st.context.headers or {}).items()}
+    address = st.context.ip_address
+    ctx = get_script_run_ctx()
+    session = f"session:{ctx.session_id if ctx else 'unknown'}"
+    return client_key(headers, address if isinstance(address, str) else None, session)
 
 
 def show_sign_in(password: str) -> bool:
