@@ -109,6 +109,42 @@ async def _wait_finished(ws: Any) -> list[str]:
             return problems
 
 
+async def fetch_page(
+    base: str, page: str, query: str = "", cookie: str | None = None
+) -> tuple[str, bytes, list[str]]:
+    """Draw ``page`` once as a browser would: (replica that answered, every ForwardMsg's bytes
+    joined, problems). For tests: is a text on the page, which replica drew it."""
+    parts = urlsplit(base)
+    ws_url = f"{'wss' if parts.scheme == 'https' else 'ws'}://{parts.netloc}/_stcore/stream"
+    extra = {"Cookie": cookie} if cookie else {}
+    async with connect(
+        ws_url,
+        subprotocols=["streamlit"],
+        additional_headers=extra,
+        max_size=None,  # type: ignore[list-item]
+    ) as ws:
+        served = ws.response.headers.get("X-Dashlib-Replica", "")
+        await ws.send(_rerun(page, query))
+        chunks: list[bytes] = []
+        problems: list[str] = []
+        while True:
+            raw = await asyncio.wait_for(ws.recv(), STEP_TIMEOUT_S)
+            if isinstance(raw, str):
+                continue
+            chunks.append(raw)
+            msg = ForwardMsg()
+            msg.ParseFromString(raw)
+            kind = msg.WhichOneof("type")
+            if kind == "delta" and msg.delta.WhichOneof("type") == "new_element":
+                if msg.delta.new_element.WhichOneof("type") == "exception":
+                    problems.append(msg.delta.new_element.exception.message[:200])
+            if (
+                kind == "script_finished"
+                and msg.script_finished != ForwardMsg.FINISHED_EARLY_FOR_RERUN
+            ):
+                return served, b"".join(chunks), problems
+
+
 async def reader(
     base: str,
     page: str,

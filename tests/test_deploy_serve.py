@@ -7,6 +7,7 @@ Needs Debian's haproxy (`.ci/run` installs it); skipped without it, failing unde
 
 from __future__ import annotations
 
+import asyncio
 import json
 import os
 import shutil
@@ -21,7 +22,7 @@ from pathlib import Path
 
 import pytest
 
-from conftest import REPO
+from conftest import FIXTURES, REPO
 
 SERVE = REPO / "deploy" / "serve.py"
 HAPROXY = shutil.which("haproxy") or "/usr/sbin/haproxy"
@@ -177,3 +178,56 @@ def test_start_refuses_when_already_running(cluster: Cluster) -> None:
         "start", "--replicas", "1", "--port", str(free_port()), "--run-dir", str(cluster.run_dir)
     )
     assert again.returncode == 1 and "serve-stop" in again.stderr
+
+
+# --- One dataset across replicas ------------------------------------------------------------
+
+
+def draw(url: str, page: str, replica: str) -> bytes:
+    """What ``replica`` sends for ``page`` (through the balancer, with its cookie)."""
+    from bench.loadtest import fetch_page
+
+    served, blob, problems = asyncio.run(fetch_page(url, page, cookie=f"DASHLIB_REPLICA={replica}"))
+    assert served == replica and not problems, (served, problems)
+    return blob
+
+
+@pytest.fixture(scope="module")
+def shared_data(tmp_path_factory: pytest.TempPathFactory) -> Iterator[tuple[Cluster, Path]]:
+    """2 replicas reading one data folder (as pods mounting one volume)."""
+    folder = tmp_path_factory.mktemp("shared") / "data"
+    shutil.copytree(FIXTURES / "valid", folder)
+    run_dir = tmp_path_factory.mktemp("run-shared")
+    port = free_port()
+    env = {**os.environ, "DASHLIB_DATA_DIR": str(folder)}
+    started = serve(
+        "start", "--replicas", "2", "--port", str(port), "--run-dir", str(run_dir), env=env
+    )
+    assert started.returncode == 0, started.stdout + started.stderr
+    try:
+        yield Cluster(run_dir, port), folder
+    finally:
+        serve("stop", "--run-dir", str(run_dir))
+
+
+def test_a_save_on_one_replica_is_seen_by_every_replica(
+    shared_data: tuple[Cluster, Path],
+) -> None:
+    """The editor's save (here: the editing module, as the editor replica runs it) changes
+    the shared files; both replicas show the new data on their next page view."""
+    from dashlib.editing import read_table, save_table
+
+    cluster, folder = shared_data
+    for replica in ("r1", "r2"):
+        assert b"Test event one" in draw(cluster.url, "timeline", replica)
+        assert b"Renamed across replicas" not in draw(cluster.url, "corrections", replica)
+    frame, digest = read_table(folder, "events")
+    frame.loc[frame["event_id"] == "ev-one", "title"] = "Renamed across replicas"
+    saved = time.monotonic()
+    result = save_table(folder, "events", frame, editor="Ana", expected_digest=digest)
+    assert result.saved
+    for replica in ("r1", "r2"):
+        timeline = draw(cluster.url, "timeline", replica)
+        assert b"Renamed across replicas" in timeline and b"Test event one" not in timeline
+        assert b"Renamed across replicas" in draw(cluster.url, "corrections", replica)
+    assert time.monotonic() - saved < 10
