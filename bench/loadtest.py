@@ -138,6 +138,8 @@ async def fetch_page(
             if kind == "delta" and msg.delta.WhichOneof("type") == "new_element":
                 if msg.delta.new_element.WhichOneof("type") == "exception":
                     problems.append(msg.delta.new_element.exception.message[:200])
+            if kind == "page_not_found":
+                problems.append("page not found")
             if (
                 kind == "script_finished"
                 and msg.script_finished != ForwardMsg.FINISHED_EARLY_FOR_RERUN

@@ -231,3 +231,31 @@ def test_a_save_on_one_replica_is_seen_by_every_replica(
         assert b"Renamed across replicas" in timeline and b"Test event one" not in timeline
         assert b"Renamed across replicas" in draw(cluster.url, "corrections", replica)
     assert time.monotonic() - saved < 10
+
+
+def test_the_editor_only_on_its_own_port(tmp_path: Path) -> None:
+    """`--editor-port`: the public replicas have no editor page even with a password set;
+    the editor replica, behind its own frontend, has it."""
+    from bench.loadtest import fetch_page
+    from dashlib.editing_auth import hash_password
+
+    run_dir, port, editor_port = tmp_path / "run", free_port(), free_port()
+    folder = tmp_path / "data"
+    shutil.copytree(FIXTURES / "valid", folder)
+    env = {
+        **os.environ,
+        "DASHLIB_DATA_DIR": str(folder),
+        "DASHLIB_EDITOR_PASSWORD_HASH": hash_password("s3cret-pass"),
+    }
+    args = ["--replicas", "1", "--port", str(port), "--editor-port", str(editor_port)]
+    started = serve("start", *args, "--run-dir", str(run_dir), env=env)
+    assert started.returncode == 0, started.stdout + started.stderr
+    try:
+        assert (run_dir / "editor.pid").exists()
+        _, public, problems = asyncio.run(fetch_page(f"http://127.0.0.1:{port}", "editor"))
+        assert b"Editor password" not in public and problems == ["page not found"]
+        _, editor, problems = asyncio.run(fetch_page(f"http://127.0.0.1:{editor_port}", "editor"))
+        assert b"Editor password" in editor and not problems
+    finally:
+        serve("stop", "--run-dir", str(run_dir))
+    assert not list(run_dir.glob("*.pid"))
