@@ -244,6 +244,8 @@ def server_pids(run_dir: Path | None, pids: list[int]) -> dict[str, int]:
         state = json.loads((run_dir / "state.json").read_text())
         for name, info in state.get("replicas", {}).items():
             out[name] = int(info["pid"])
+        if "balancer" in state:
+            out["haproxy"] = int(state["balancer"]["pid"])
     return out
 
 
@@ -279,6 +281,7 @@ async def run_round(
         tasks.append(asyncio.create_task(reader(base, page, queries, start, delay, think)))
     before = {name: sample(pid) for name, pid in servers.items()}
     t0 = time.perf_counter()
+    client_cpu = time.process_time()
     killed_at: float | None = None
 
     async def killer() -> None:
@@ -295,6 +298,7 @@ async def run_round(
     results: list[ReaderResult] = await asyncio.gather(*tasks)
     await kill_task
     wall = time.perf_counter() - t0
+    client_cpu = time.process_time() - client_cpu
     after = {name: sample(pid) for name, pid in servers.items()}
     steps = [s for r in results for s in r.steps]
     totals = [r.total for r in results]
@@ -334,6 +338,7 @@ async def run_round(
         "ramp_s": ramp,
         "think_s": think,
         "servers": per_server,
+        "client_cores": round(client_cpu / wall, 2),
     }
 
 
@@ -367,6 +372,7 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--kill", help="NAME@SECONDS: SIGKILL that replica mid-test")
     parser.add_argument("--ramp", type=float, default=0.0, help="readers arrive over S seconds")
     parser.add_argument("--think", type=float, default=0.0, help="seconds between a reader's steps")
+    parser.add_argument("--no-warm", action="store_true", help="measure cold servers too")
     parser.add_argument("--json", help="append each round's result to this JSON-lines file")
     args = parser.parse_args(argv)
     servers = server_pids(Path(args.run_dir), args.pid)
@@ -374,6 +380,8 @@ def main(argv: list[str] | None = None) -> int:
     if args.kill:
         name, _, at = args.kill.partition("@")
         kill = (name, float(at or 2.0))
+    if not args.no_warm:  # every server loads the dataset and draws the page once, unmeasured
+        asyncio.run(run_round(args.url, 4, servers, page=args.page))
     for number in range(1, args.rounds + 1):
         result = asyncio.run(
             run_round(

@@ -194,6 +194,8 @@ def stop(run_dir: Path, timeout: float = 15.0) -> list[int]:
                 pass
             waiting.append(pid)
         pid_file.unlink()
+    for leftover in ("state.json", "haproxy.sock"):
+        (run_dir / leftover).unlink(missing_ok=True)
     deadline = time.monotonic() + timeout
     for pid in waiting:
         while _alive(pid) and time.monotonic() < deadline:
