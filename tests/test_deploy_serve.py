@@ -140,6 +140,18 @@ def test_cookie_is_http_only_and_not_cached(cluster: Cluster) -> None:
     assert "no-cache" in headers.get("cache-control", "")  # "nocache": CDNs don't keep it
 
 
+def test_readers_over_websockets_through_the_balancer(cluster: Cluster) -> None:
+    """The load test's readers (websocket upgrade through HAProxy, four redraws each) on both
+    replicas, no errors; each reader's websocket went where its cookie said."""
+    from bench.loadtest import run_round
+
+    servers = {"r1": cluster.replica_pid("r1"), "r2": cluster.replica_pid("r2")}
+    result = asyncio.run(run_round(cluster.url, 6, servers))
+    assert result["errors"] == 0 and result["readers_finished"] == 6, result["error_samples"]
+    assert result["servers"]["r1"]["connections"] == result["servers"]["r2"]["connections"] == 3
+    assert all(s["rss_mb"] and s["cpu_s"] is not None for s in result["servers"].values())
+
+
 def test_a_killed_replica_leaves_rotation_within_seconds(cluster: Cluster) -> None:
     """Last in this module: it kills r1."""
     os.kill(cluster.replica_pid("r1"), signal.SIGKILL)
