@@ -28,6 +28,7 @@ import os
 import signal
 import time
 import urllib.request
+from collections import Counter
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
@@ -55,6 +56,7 @@ class ReaderResult:
     reconnects: int = 0
     replicas: list[str] = field(default_factory=list)  # the replica of each connection
     opened: list[float] = field(default_factory=list)  # when each connection opened (perf)
+    reasons: list[str] = field(default_factory=list)  # why each reconnect happened
 
 
 def _rerun(page: str, query: str) -> bytes:
@@ -204,6 +206,7 @@ async def reader(
                     result.errors.append(f"gave up after {attempts} tries: {err!r}"[:300])
                     break
                 result.reconnects += 1
+                result.reasons.append(f"step {step}: {type(err).__name__}: {err}"[:160])
                 await asyncio.sleep(0.5)
             except TimeoutError:
                 result.errors.append(f"step {step}: no script_finished in {STEP_TIMEOUT_S:.0f} s")
@@ -331,6 +334,10 @@ async def run_round(
         "errors": len(errors),
         "error_samples": sorted(set(errors))[:5],
         "reconnects": sum(r.reconnects for r in results),
+        "readers_reconnected": sum(1 for r in results if r.reconnects),
+        "reconnect_reasons": dict(
+            Counter(reason.split(": ", 1)[1][:80] for r in results for reason in r.reasons)
+        ),
         "readers_finished": sum(1 for r in results if len(r.steps) == 4),
         "killed": kill[0] if kill else None,
         "killed_at_s": round(killed_at, 2) if killed_at is not None else None,
