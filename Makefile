@@ -13,7 +13,7 @@ UV := $(UV_HOME)/bin/uv
 export UV_PYTHON_DOWNLOADS := never
 export UV_PYTHON := $(PYTHON)
 
-.PHONY: run test test-fast check pytest validate chromium export bench clean install lock upgrade sync
+.PHONY: run test test-fast check pytest validate chromium export bench clean install lock upgrade sync serve serve-stop loadtest
 
 $(UV): requirements/uv.txt
 	$(PYTHON) -m venv $(UV_HOME)
@@ -67,3 +67,20 @@ clean:
 
 bench: sync  ## benchmarks (under 10 min): writes bench/results.json and bench/RESULTS.md
 	$(BIN)/python -m bench.run
+
+# Replicas behind HAProxy (deploy/): `make serve` returns once the balancer answers
+# /_stcore/health; pids in run/. SERVE_PORT defaults to 8080 (PORT=... also works).
+REPLICAS ?= $(shell nproc 2>/dev/null || echo 2)
+SERVE_PORT ?= $(if $(filter command line environment,$(origin PORT)),$(PORT),8080)
+EDITOR_PORT ?= 0
+
+serve: sync  ## REPLICAS (default: cores) Streamlit processes behind HAProxy on 127.0.0.1:8080
+	$(BIN)/python deploy/serve.py start --replicas $(REPLICAS) --port $(SERVE_PORT) --editor-port $(EDITOR_PORT)
+
+serve-stop:  ## stop what `make serve` started (by the pids in run/)
+	$(if $(wildcard $(BIN)/python),$(BIN)/python,$(PYTHON)) deploy/serve.py stop
+
+READERS ?= 20
+URL ?= http://127.0.0.1:$(SERVE_PORT)
+loadtest: sync  ## READERS concurrent readers against URL (default: make serve's balancer)
+	$(BIN)/python -m bench.loadtest --url $(URL) --readers $(READERS)

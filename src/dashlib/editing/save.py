@@ -29,6 +29,7 @@ import pandas as pd
 from dashlib.data.dataset import check
 from dashlib.data.problems import Problem
 from dashlib.data.schema import Resource, read_package
+from dashlib.editing.filelock import exclusive
 
 CHANGELOG = "CHANGELOG.csv"
 CHANGELOG_COLUMNS = ["when", "who", "table", "row_ids", "change"]
@@ -188,8 +189,24 @@ def save_table(
     """Validate and save ``edited`` as ``table``; see the module docstring for the steps.
 
     ``expected_digest`` is the file's digest when the editor loaded it; ``loaded`` (the text
-    the editor started from) lets a refusal list what changed on disk meanwhile.
+    the editor started from) lets a refusal list what changed on disk meanwhile. The whole
+    compare-validate-write runs under the data folder's lock
+    (:mod:`dashlib.editing.filelock`), so two processes (replicas) saving the same file
+    cannot both pass the digest check.
     """
+    with exclusive(data_dir):
+        return _save_table(data_dir, table, edited, editor, expected_digest, loaded, now)
+
+
+def _save_table(
+    data_dir: Path,
+    table: str,
+    edited: pd.DataFrame,
+    editor: str,
+    expected_digest: str,
+    loaded: pd.DataFrame | None,
+    now: dt.datetime | None,
+) -> SaveResult:
     now = now or dt.datetime.now(dt.UTC)
     resources = read_package(data_dir)
     resource = resources[table]

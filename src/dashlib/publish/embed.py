@@ -20,6 +20,8 @@ from __future__ import annotations
 import html
 import json
 import math
+import os
+from collections.abc import Mapping
 from functools import cache
 from pathlib import Path
 from typing import Any
@@ -79,6 +81,21 @@ def embed_url(base_url: str, page: str, selection: Selection) -> str:
     """The app's URL for ``page`` in embed mode with the selection's parameters."""
     params = {"embed": "true", **selection.to_params()}
     return f"{base_url.rstrip('/')}/{page.strip('/')}?{urlencode(params)}"
+
+
+def static_base_url(environ: Mapping[str, str] | None = None) -> str | None:
+    """``DASHLIB_EMBED_BASE_URL``: where the exported static embeds are published, or None."""
+    value = (os.environ if environ is None else environ).get("DASHLIB_EMBED_BASE_URL", "")
+    return value.strip() or None
+
+
+def static_embed_url(base_url: str, file_name: str) -> str:
+    """The published address of an exported file (``NAME.html``) under ``base_url``.
+
+    >>> static_embed_url("https://cdn.example.org/embeds", "map-geo.html")
+    'https://cdn.example.org/embeds/map-geo.html'
+    """
+    return f"{base_url.rstrip('/')}/{file_name.lstrip('/')}"
 
 
 def iframe_code(src: str, title: str, height: int) -> str:

@@ -1,17 +1,15 @@
 """The editor page's parts: sign-in, the table editor and saving. Only shown to editors.
 
-The page exists only when an editor password is configured (``DASHLIB_EDITOR_PASSWORD`` in
-the environment or ``editor_password`` in ``.streamlit/secrets.toml``).
+The page exists only when an editor password is configured: its scrypt hash in
+``DASHLIB_EDITOR_PASSWORD_HASH`` / ``editor_password_hash`` (``python -m dashlib.editing.auth``
+makes one), or the plain ``DASHLIB_EDITOR_PASSWORD`` / ``editor_password`` on a laptop — and
+``DASHLIB_EDITOR`` is not ``off`` (public replicas). See :mod:`dashlib.editing.auth`.
 """
 
 from __future__ import annotations
 
 import datetime as dt
-import hmac
 import os
-import time
-from dataclasses import dataclass, field
-from threading import Lock
 from typing import Any
 
 import pandas as pd
@@ -19,38 +17,54 @@ import streamlit as st
 
 from dashlib.data.dataset import check
 from dashlib.data.schema import Resource, read_package
+from dashlib.editing.auth import (
+    SignInThrottle,
+    backoff,
+    client_key,
+    editor_enabled,
+    verify_password,
+)
 from dashlib.editing.save import ConcurrentEditError, read_table, save_table
 from dashlib.ui.data import data_dir
 
-MAX_DELAY_S = 8.0
+_delay = backoff  # the old name (tests use it)
+
+
+def _secret(name: str) -> str | None:
+    try:
+        value = st.secrets.get(name)
+    except Exception:  # no secrets.toml at all
+        return None
+    return str(value) if value else None
 
 
 def editor_password() -> str | None:
-    """The configured password, or None when editing is switched off."""
-    value = os.environ.get("DASHLIB_EDITOR_PASSWORD")
-    if value:
-        return value
-    try:
-        secret = st.secrets.get("editor_password")
-    except Exception:  # no secrets.toml at all: editing is off
+    """The configured password (its scrypt hash, or plain), or None when editing is off."""
+    if not editor_enabled():
         return None
-    return str(secret) if secret else None
-
-
-@dataclass
-class _Failures:
-    count: int = 0
-    lock: Lock = field(default_factory=Lock)
+    return (
+        os.environ.get("DASHLIB_EDITOR_PASSWORD_HASH")
+        or os.environ.get("DASHLIB_EDITOR_PASSWORD")
+        or _secret("editor_password_hash")
+        or _secret("editor_password")
+    )
 
 
 @st.cache_resource
-def _failures() -> _Failures:
-    """Failed sign-ins across all sessions: a new session does not reset the slow-down."""
-    return _Failures()
+def _throttle() -> SignInThrottle:
+    """Failed sign-ins per client, shared by the sessions of this process."""
+    return SignInThrottle()
 
 
-def _delay(failures: int) -> float:
-    return 0.0 if failures <= 0 else min(MAX_DELAY_S, 0.25 * 2 ** (failures - 1))
+def _client() -> str:
+    """Who signs in: the forwarded address, the socket's address, else this session."""
+    from streamlit.runtime.scriptrunner import get_script_run_ctx
+
+    headers = {str(k): str(v) for k, v in (st.context.headers or {}).items()}
+    address = st.context.ip_address
+    ctx = get_script_run_ctx()
+    session = f"session:{ctx.session_id if ctx else 'unknown'}"
+    return client_key(headers, address if isinstance(address, str) else None, session)
 
 
 def show_sign_in(password: str) -> bool:
@@ -61,17 +75,16 @@ def show_sign_in(password: str) -> bool:
         attempt = st.text_input("Editor password", type="password")
         submitted = st.form_submit_button("Sign in")
     if submitted:
-        shared = _failures()
-        with shared.lock:
-            pause = _delay(shared.count)
-        time.sleep(pause)  # repeated failures slow every further attempt down
-        if hmac.compare_digest(attempt.encode("utf-8"), password.encode("utf-8")):
+        throttle, client = _throttle(), _client()
+        wait = throttle.wait(client)
+        if wait > 0:  # answered at once: no server thread sleeps while someone guesses
+            st.error(f"Too many wrong passwords from here: try again in {wait:.1f} s.")
+            return False
+        if verify_password(attempt, password):
             st.session_state["editor_signed_in"] = True
-            with shared.lock:
-                shared.count = 0
+            throttle.succeeded(client)
             st.rerun()
-        with shared.lock:
-            shared.count += 1
+        throttle.failed(client)
         st.error("Wrong password.")
     return False
 

@@ -12,7 +12,13 @@ import plotly.graph_objects as go
 import plotly.io as pio
 import streamlit as st
 
-from dashlib.publish.embed import iframe_snippet, standalone_html
+from dashlib.publish.embed import (
+    iframe_code,
+    iframe_snippet,
+    standalone_html,
+    static_base_url,
+    static_embed_url,
+)
 from dashlib.publish.export import (
     ARTICLE_SCALE,
     ARTICLE_WIDTH,
@@ -68,13 +74,25 @@ def show_embed_panel(
     with lazy_expander("Embed & download", key) as is_open:
         if not is_open:
             return
-        st.markdown("**Embed this view in a story** — the iframe resizes itself to its content:")
-        st.code(
-            iframe_snippet(
-                app_base_url(), page, selection, title, int(fig.layout.height or 600) + 60
-            ),
-            language="html",
-        )
+        height = int(fig.layout.height or 600) + 60
+        live = iframe_snippet(app_base_url(), page, selection, title, height)
+        published = static_base_url()
+        if published:  # the static file first: it costs the server nothing per reader
+            st.markdown(
+                "**Embed this view in a story** (static, recommended: no server session per "
+                f"reader) — download the HTML below and publish it as `{slug}.html` at "
+                f"{published}:"
+            )
+            st.code(
+                iframe_code(static_embed_url(published, f"{slug}.html"), title, height),
+                language="html",
+            )
+            st.markdown("**Or the live app** — one server session per reader:")
+        else:
+            st.markdown(
+                "**Embed this view in a story** — the iframe resizes itself to its content:"
+            )
+        st.code(live, language="html")
         cols = st.columns(4)
         cols[0].download_button(
             "HTML",
