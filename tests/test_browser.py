@@ -362,6 +362,7 @@ def xss_data(tmp_path_factory: pytest.TempPathFactory) -> Path:
                 "url": "https://example.org/xss",
                 "machine_translation": "false",
                 "source_ids": "src-a",
+                "text_file": "art-xss.txt",
             }
         ],
     )
@@ -377,8 +378,15 @@ def xss_data(tmp_path_factory: pytest.TempPathFactory) -> Path:
                 "speaker_role": "[role](javascript:alert(7))",
                 "intervention_ids": "int-one",
                 "country_iso3s": "UKR",
+                "editor_note": "<script>alert(8)</script> [note](javascript:alert(8))",
+                "machine_translated_quote": "true",
             }
         ],
+    )
+    # The excerpt must be verbatim in a held text and a small share of it.
+    (target / "articles" / "art-xss.txt").write_text(
+        f"{XSS_IMG} then {XSS_SCRIPT} and {XSS_LINK}\n\n" + "filler " * 300 + "\n",
+        encoding="utf-8",
     )
     done = subprocess.run(
         [sys.executable, "-m", "dashlib", "validate", str(target)],
