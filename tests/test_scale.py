@@ -16,8 +16,6 @@ from dashlib.data.dataset import Dataset, files_signature, load
 from dashlib.figures import build_map_animation, build_map_figure, build_timeline_figure
 from dashlib.figures.map_sites import MAX_SITE_MARKERS
 from dashlib.figures.theme import KIND_LABELS
-
-KIND_NAMES = set(KIND_LABELS.values())
 from dashlib.figures.timeline import MAX_EVENT_MARKERS
 from dashlib.query.selection import Selection
 from dashlib.query.summaries import key_figures
@@ -42,6 +40,9 @@ def big(tmp_path_factory: pytest.TempPathFactory) -> Dataset:
     return load(generate(tmp_path_factory.mktemp("big") / "data", n))
 
 
+KIND_NAMES = set(KIND_LABELS.values())
+
+
 def _site_traces(fig_dict: dict) -> list[dict]:
     return [t for t in fig_dict["data"] if str(t.get("name")) in KIND_NAMES]
 
@@ -50,7 +51,12 @@ def test_small_map_draws_one_marker_per_site_with_its_own_hover(shipped: Dataset
     fig = build_map_figure(shipped, Selection(), TODAY).to_dict()
     traces = _site_traces(fig)
     # Every site of the selection is in its kind's trace; those not active have no position.
-    ids = [i for t in traces for i, lon in zip(t["customdata"], t["lon"]) if lon is not None]
+    ids = [
+        i
+        for t in traces
+        for i, lon in zip(t["customdata"], t["lon"], strict=True)
+        if lon is not None
+    ]
     assert ids and all(not str(i).startswith("cell-") for i in ids)
     n_active = len(sites_table(shipped, Selection(), TODAY))
     assert len(ids) == n_active
