@@ -85,9 +85,9 @@ FRAMED = tuple(code for code in POST_SOVIET if code != "RUS")
 # by ``--lakes PATH/ne_10m_lakes.shp`` and committed; the build reads that copy.
 LAKES_FILE = GEO_DIR / "lakes.geojson"
 # Lakes of at least this many square degrees (planar lon/lat) are kept: Baikal, Ladoga,
-# Balkhash, Onega, Issyk-Kul, Sevan, Peipus, the Aral Sea's remnants … (~0.3 deg² is a
-# few pixels across on the main map).
-LAKE_MIN_AREA = 0.25
+# Balkhash, Onega, Issyk-Kul, Peipus, the Aral Sea's remnants, Sevan (0.12 deg², the
+# smallest, is a few pixels across on the main map).
+LAKE_MIN_AREA = 0.12
 LAKE_BOX = (-30.0, 5.0, 180.0, 88.0)
 
 # All longitudes are handled in an "east-shifted" frame in which the far west of the

@@ -57,8 +57,8 @@ __all__ = [
 ACLED_CELL_DEGREES = 1.0
 # Plot size the labels are laid out for (px): the map's width in the app and the exports,
 # and on a phone. The height is what frame_layout leaves of the figure's.
-WIDTH_PX = 740
-COMPACT_WIDTH_PX = 360
+WIDTH_PX = 780
+COMPACT_WIDTH_PX = 355
 # Where the locator inset sits (paper fractions of the plot) on a zoomed map.
 INSET_DOMAIN = {"x": [0.0, 0.26], "y": [0.0, 0.3]}
 COMPACT_INSET_DOMAIN = {"x": [0.0, 0.34], "y": [0.0, 0.26]}
@@ -96,11 +96,23 @@ def _rings(geometry: dict[str, Any]) -> Iterator[list[list[float]]]:
 # The title block (frame_layout) and the legend below the plot take this much height (px);
 # what is left is the plot the labels are placed on.
 TITLE_BLOCK_PX = 205
-COMPACT_TITLE_BLOCK_PX = 300
+COMPACT_TITLE_BLOCK_PX = 215
 LEGEND_PX = 110
-COMPACT_LEGEND_PX = 200
+COMPACT_LEGEND_PX = 150  # two entries a row
 LEGEND = {"entrywidth": 0.33, "entrywidthmode": "fraction"}
-COMPACT_LEGEND = {"entrywidth": 1.0, "entrywidthmode": "fraction", "font": {"size": 10}}
+COMPACT_LEGEND = {"entrywidth": 0.5, "entrywidthmode": "fraction", "font": {"size": 10}}
+# Shorter legend entries for a phone's two columns (the hovers say it in full).
+COMPACT_NAMES = {
+    "status-war": "At war or occupying",
+    "status-presence": "Forces stationed",
+    "status-none": "No Russian forces",
+    "status-russia": "Russia",
+    "crimea": "Crimea, occupied",
+    "sites-security_support": "Support to a gov't",
+    "sites-buildup": "Border build-up",
+    "legend-no-figure": "No troop figure",
+    "territories": "Contested territory",
+}
 
 
 def plot_height(height: int, extra_top: int, compact: bool) -> float:
@@ -136,13 +148,14 @@ class MapContext:
         compact: bool = False,
         acled: pd.DataFrame | None = None,
     ) -> MapContext:
-        geo = zoom_layout(country_bounds(ds, selection.countries))
         width = COMPACT_WIDTH_PX if compact else WIDTH_PX
-        screen = Screen.of(geo, width, plot_height(height, extra_top, compact))
+        tall = plot_height(height, extra_top, compact)
+        geo = zoom_layout(country_bounds(ds, selection.countries), width / tall)
+        screen = Screen.of(geo, width, tall)
         sites = SiteMarkers(ds, selection, screen)
         on = acled if "acled" in selection.layers else None
-        return cls(ds, selection, today, geo, screen, sites, Labeller(screen, compact),
-                   compact, on)  # fmt: skip
+        labeller = Labeller(screen, compact, is_main(geo))
+        return cls(ds, selection, today, geo, screen, sites, labeller, compact, on)
 
     @property
     def marker_scale(self) -> float:
@@ -359,6 +372,9 @@ def _traces(ctx: MapContext, day: dt.date) -> list[dict[str, Any]]:
         )
     traces += static_labels(ctx.ds, ctx.labeller, is_main(ctx.geo))
     traces += [layers["labels-territories"], layers["labels-sites"]]
+    if ctx.compact:
+        traces = [t | {"name": COMPACT_NAMES[t["uid"]]} if t["uid"] in COMPACT_NAMES else t
+                  for t in traces]  # fmt: skip
     return traces
 
 

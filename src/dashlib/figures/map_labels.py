@@ -49,8 +49,13 @@ class Box:
             self.x1 <= other.x0 or other.x1 <= self.x0 or self.y1 <= other.y0 or other.y1 <= self.y0
         )
 
-    def inside(self, width: float, height: float) -> bool:
-        return self.x0 >= 0 and self.y0 >= 0 and self.x1 <= width and self.y1 <= height
+    def inside(self, area: tuple[float, float, float, float]) -> bool:
+        return (
+            self.x0 >= area[0]
+            and self.y0 >= area[1]
+            and self.x1 <= area[2]
+            and (self.y1 <= area[3])
+        )
 
 
 def text_box(x: float, y: float, text: str, size: float, position: str, gap: float = 0) -> Box:
@@ -101,9 +106,10 @@ def site_text(name: str, place: str) -> str:
 class Labeller:
     """Places labels on one map (its screen), avoiding those placed before and markers."""
 
-    def __init__(self, screen: Screen, compact: bool):
+    def __init__(self, screen: Screen, compact: bool, region: bool = True):
         self.screen = screen
         self.compact = compact
+        self.region = region
         self.scale = 0.85 if compact else 1.0
         self.taken: list[Box] = []
 
@@ -111,7 +117,7 @@ class Labeller:
         """A label at a given place; ``None`` if it falls outside the map."""
         x, y = self.screen.xy(lon, lat)
         box = text_box(float(x), float(y), text, size * self.scale, position)
-        if not box.inside(self.screen.width, self.screen.height):
+        if not box.inside(self.screen.box()):
             return None
         self.taken.append(box)
         return box
@@ -124,7 +130,7 @@ class Labeller:
         for side in SIDES:
             gap = diameter / 2 + GAP_PX
             box = text_box(x, y, text, size * self.scale, side, gap)
-            if not box.inside(self.screen.width, self.screen.height):
+            if not box.inside(self.screen.box()):
                 continue
             if any(box.hits(other) for other in [*self.taken, *avoid]):
                 continue
@@ -257,6 +263,8 @@ def day_labels(
     pos: list[str] = []
     clear: list[float] = []
     for i, r in enumerate(territories.itertuples(index=False)):
+        if labeller.compact and labeller.region:
+            break  # a phone-width region map has no room: the zooms and hovers name them
         over = t_over.get(str(r.territory_id))
         name = str(over.text) if over is not None and isinstance(over.text, str) else str(r.name)
         name = name.replace("Occupied ", "Occ. ") if labeller.compact else name

@@ -105,11 +105,49 @@ def _within(a: float, b: float, lo: float, hi: float) -> tuple[float, float]:
     return a + shift, b + shift
 
 
-def zoom_layout(bounds: tuple[float, float, float, float] | None) -> dict[str, Any]:
-    """The geo layout: the main frame for ``None``, else a zoom on ``bounds``."""
+# A zoom taking more than this share of the main frame's longitudes shows the main frame.
+MAX_ZOOM_SHARE = 0.75
+# Width / height of the plot a map is drawn in (the app's and the exports' ~780 x 420 px):
+# a zoom is widened (or made taller) to it, so the map fills its plot.
+PLOT_ASPECT = 1.8
+
+
+def _aspect(lon: Sequence[float], lat: Sequence[float]) -> float:
+    cone = Cone.of(_geo(lon, lat))
+    lons = np.concatenate([np.linspace(lon[0], lon[1], 20)] * 2)
+    lats = np.concatenate([np.full(20, lat[0]), np.full(20, lat[1])])
+    xs, ys = cone.forward(lons, lats)
+    return float((xs.max() - xs.min()) / (ys.max() - ys.min()))
+
+
+def fit_aspect(
+    lon: tuple[float, float], lat: tuple[float, float], aspect: float = PLOT_ASPECT
+) -> tuple[tuple[float, float], tuple[float, float]]:
+    """``lon``/``lat`` widened or heightened about their middle until the projected
+    frame's width / height is ``aspect`` (then kept within the main frame)."""
+    for _ in range(12):
+        now = _aspect(lon, lat)
+        if abs(now / aspect - 1) < 0.03:
+            break
+        if now < aspect:
+            mid, half = (lon[0] + lon[1]) / 2, (lon[1] - lon[0]) / 2 * aspect / now
+            lon = (mid - half, mid + half)
+        else:
+            mid, half = (lat[0] + lat[1]) / 2, (lat[1] - lat[0]) / 2 * now / aspect
+            lat = (mid - half, mid + half)
+    return _within(*lon, *FRAME_LON), _within(*lat, *FRAME_LAT)
+
+
+def zoom_layout(
+    bounds: tuple[float, float, float, float] | None, aspect: float = PLOT_ASPECT
+) -> dict[str, Any]:
+    """The geo layout: the main frame for ``None`` or a zoom nearly as wide, else a zoom
+    on ``bounds`` shaped like the plot (``aspect``: its width / height)."""
     if bounds is None:
         return dict(GEO_LAYOUT)
-    lon, lat = zoom_bounds(bounds)
+    lon, lat = fit_aspect(*zoom_bounds(bounds), aspect)
+    if lon[1] - lon[0] > MAX_ZOOM_SHARE * (FRAME_LON[1] - FRAME_LON[0]):
+        return dict(GEO_LAYOUT)
     return {**_geo(lon, lat), **BASE_STYLE}
 
 
@@ -170,6 +208,13 @@ class Screen:
         cx = (self.rect[0] + self.rect[2]) / 2
         cy = (self.rect[1] + self.rect[3]) / 2
         return self.width / 2 + (px - cx) * self.scale, self.height / 2 - (py - cy) * self.scale
+
+    def box(self) -> tuple[float, float, float, float]:
+        """The map's own rectangle in the plot (px): plotly.js draws nothing outside it."""
+        half_w = (self.rect[2] - self.rect[0]) / 2 * self.scale
+        half_h = (self.rect[3] - self.rect[1]) / 2 * self.scale
+        cx, cy = self.width / 2, self.height / 2
+        return cx - half_w, cy - half_h, cx + half_w, cy + half_h
 
     def degrees_per_px(self) -> float:
         """Roughly how many degrees of latitude one pixel spans at the frame's centre."""
