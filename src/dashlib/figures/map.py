@@ -99,7 +99,8 @@ TITLE_BLOCK_PX = 205
 COMPACT_TITLE_BLOCK_PX = 215
 LEGEND_PX = 110
 COMPACT_LEGEND_PX = 150  # two entries a row
-LEGEND = {"entrywidth": 0.33, "entrywidthmode": "fraction"}
+# Entries 235 px wide: three a row at article width, one a row on a phone.
+LEGEND = {"entrywidth": 235, "entrywidthmode": "pixels"}
 COMPACT_LEGEND = {"entrywidth": 0.5, "entrywidthmode": "fraction", "font": {"size": 10}}
 # Shorter legend entries for a phone's two columns (the hovers say it in full).
 COMPACT_NAMES = {

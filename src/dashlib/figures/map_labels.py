@@ -11,6 +11,7 @@ no label at all when there is no such side. Sites labelled: the largest by troop
 from __future__ import annotations
 
 import datetime as dt
+import re
 from collections.abc import Iterable
 from dataclasses import dataclass
 from typing import Any
@@ -96,11 +97,20 @@ def _num(value: Any) -> float | None:
 
 
 def site_text(name: str, place: str) -> str:
-    """A short label for a site: "201st Military Base (Dushanbe garrison)" in Dushanbe
-    is "201st base, Dushanbe"."""
-    short = str(name).split(" (")[0].replace("Military Base", "base").strip()
-    town = str(place).split(" (")[0].split("/")[0].strip()
-    return short if town.lower() in short.lower() else f"{short}, {town}"
+    """A short label for a site: its name without parentheses, "Military Base" shortened,
+    and the town unless the name already has it.
+
+    >>> site_text("201st Military Base (Dushanbe garrison)", "Dushanbe")
+    '201st base, Dushanbe'
+    >>> site_text("Gabala (Daryal) radar station", "Gabala District (near Zaragan)")
+    'Gabala radar station'
+    """
+    short = re.sub(r"\s*\([^)]*\)", "", str(name)).replace("Military Base", "base").strip()
+    town = re.sub(r"\s*\([^)]*\)", "", str(place)).split("/")[0].strip()
+    words = {w.lower() for w in re.findall(r"\w+", short)}
+    if not town or any(w.lower() in words for w in re.findall(r"\w+", town)):
+        return short
+    return f"{short}, {town}"
 
 
 class Labeller:
