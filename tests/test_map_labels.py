@@ -103,3 +103,11 @@ def test_size_key_and_sites_without_figures(ds: Dataset) -> None:
     symbols = [s for t in fig.data if str(t.uid).startswith("sites-") for s in t.marker.symbol]
     known = ds.deployments["troops_high"].notna()
     assert symbols.count("circle-open") == int((~known).sum())
+
+
+def test_zooms_name_the_neighbours_once(ds: Dataset) -> None:
+    region = build_map_figure(ds, Selection(), TODAY)
+    assert not [t for t in region.data if t.uid == "labels-neighbours"]
+    zoom = build_map_figure(ds, Selection(countries=("GEO",)), TODAY)
+    names = list(_trace(zoom, "labels-neighbours").text)
+    assert "RUSSIA" in names and len(names) == len(set(names))

@@ -29,6 +29,8 @@ SITES_LABELLED = 4
 SITES_LABELLED_COMPACT = 2
 COUNTRY_FONT = 11
 NOTE_FONT = 10
+NEIGHBOUR_FONT = 10
+NEIGHBOUR_COLOR = "#9A9A9A"
 TERRITORY_FONT = 10
 SITE_FONT = 10
 CHAR_WIDTH = 0.56  # average glyph width of the sans-serif font, in font sizes
@@ -132,6 +134,15 @@ class Labeller:
         self.taken.append(box)
         return box
 
+    def free(self, lon: float, lat: float, text: str, size: float, position: str) -> Box | None:
+        """As :meth:`fixed`, but ``None`` also where the label would overlap one placed."""
+        x, y = self.screen.xy(lon, lat)
+        box = text_box(float(x), float(y), text, size * self.scale, position)
+        if not box.inside(self.screen.box()) or any(box.hits(o) for o in self.taken):
+            return None
+        self.taken.append(box)
+        return box
+
     def beside(
         self, lon: float, lat: float, text: str, size: float, diameter: float, avoid: list[Box]
     ) -> str | None:
@@ -218,6 +229,8 @@ def static_labels(ds: Dataset, labeller: Labeller, main: bool) -> list[dict[str,
             "showlegend": False,
         }
     )
+    if not main:
+        traces.append(_neighbours(ds, labeller))
     notes = [r for r in _rows(ds, "note").itertuples(index=False) if main]
     note_lon, note_lat, note_text, note_pos = [], [], [], []
     for r in notes:
@@ -240,6 +253,30 @@ def static_labels(ds: Dataset, labeller: Labeller, main: bool) -> list[dict[str,
         )
     )
     return traces
+
+
+def _neighbours(ds: Dataset, labeller: Labeller) -> dict[str, Any]:
+    """Neighbours' names (and Russia's, where the region map's label is out of a zoom),
+    lighter, each left out where it would overlap a label placed before it."""
+    size = NEIGHBOUR_FONT * labeller.scale
+    lon: list[float] = []
+    lat: list[float] = []
+    text: list[str] = []
+    for r in _rows(ds, "neighbour").itertuples(index=False):
+        at_lon, at_lat = _num(r.lon), _num(r.lat)
+        if at_lon is None or at_lat is None:
+            continue
+        label = str(r.text) if isinstance(r.text, str) and r.text else str(r.ref)
+        if label in text:  # one name once per map (Russia has several places to go)
+            continue
+        if labeller.free(at_lon, at_lat, label, size, "middle center") is None:
+            continue
+        lon.append(at_lon)
+        lat.append(at_lat)
+        text.append(label)
+    return _text_trace(
+        "labels-neighbours", lon, lat, text, ["middle center"] * len(lon), size, NEIGHBOUR_COLOR
+    )
 
 
 def _overrides(ds: Dataset, layer: str) -> dict[str, Any]:
