@@ -7,6 +7,7 @@ import json
 from pathlib import Path
 from typing import Any
 
+import pandas as pd
 import plotly.io as pio
 import pytest
 
@@ -125,3 +126,29 @@ def test_frames_find_their_traces_by_uid_whatever_the_order(ds: Dataset) -> None
             crimea = frame["traces"].index(index["crimea"])
             assert set(frame["data"][crimea]["locations"]) <= {"crimea"}
         assert fig.data[index["crimea"]].featureidkey == "properties.territory_id"
+
+
+def test_the_acled_layer_changes_with_the_frames(tmp_path: Path) -> None:
+    import shutil
+
+    from dashlib.layers.acled.importer import import_export, load_acled
+
+    from conftest import FIXTURES, REPO
+
+    folder = tmp_path / "data"
+    shutil.copytree(FIXTURES / "valid", folder)
+    shutil.copytree(
+        REPO / "data" / "acled", folder / "acled", ignore=shutil.ignore_patterns("*.csv")
+    )
+    import_export(FIXTURES / "acled" / "export.csv", folder)
+    ds, acled = load(folder), load_acled(folder)
+    assert acled is not None and len(acled)
+    dates = pd.to_datetime(acled["event_date"])
+    days = [dates.min().date() - dt.timedelta(days=1), dates.max().date()]
+    fig = build_map_animation(
+        ds, Selection(layers=("acled",)), TODAY, acled=acled, frame_dates=days
+    )
+    frames = _frames(fig)
+    before, after = (frames[d.isoformat()]["acled"] for d in days)
+    assert _drawn(before) == 0 < _drawn(after)  # the 12 months up to each frame's date
+    assert before["name"] != after["name"]  # the legend names each frame's period
