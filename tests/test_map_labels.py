@@ -59,8 +59,7 @@ def test_no_label_overlaps_another_or_a_marker(
     ds: Dataset, compact: bool, countries: tuple[str, ...]
 ) -> None:
     ctx = MapContext.of(ds, Selection(countries=countries), TODAY, height=720, compact=compact)
-    build_map_figure(ds, Selection(countries=countries), TODAY, compact=compact, context=ctx)
-    layers = day_layers(ctx, TODAY)
+    layers = day_layers(ctx, TODAY)  # a frame's labels, as the animation places them
     scale = ctx.labeller.scale
     boxes: list[Box] = list(ctx.labeller.taken)  # the countries' and notes'
     for uid, size in (("labels-territories", 10), ("labels-sites", 10)):

@@ -28,7 +28,7 @@ import plotly.graph_objects as go
 from dashlib.data.dataset import Dataset
 from dashlib.figures import theme
 from dashlib.figures.common import esc, frame_layout, source_line, today_default
-from dashlib.figures.map_labels import Labeller, day_labels, static_labels, territories_on
+from dashlib.figures.map_labels import Box, Labeller, day_labels, static_labels, territories_on
 from dashlib.figures.map_sites import (
     KEY_TROOPS,
     MAX_SITE_MARKERS,
@@ -136,6 +136,7 @@ class MapContext:
     labeller: Labeller
     compact: bool
     acled: pd.DataFrame | None
+    fixed_labels: list[dict[str, Any]]
 
     @classmethod
     def of(
@@ -148,15 +149,21 @@ class MapContext:
         extra_top: int = 0,
         compact: bool = False,
         acled: pd.DataFrame | None = None,
+        width: int | None = None,
     ) -> MapContext:
-        width = COMPACT_WIDTH_PX if compact else WIDTH_PX
+        width = width or (COMPACT_WIDTH_PX if compact else WIDTH_PX)
         tall = plot_height(height, extra_top, compact)
         geo = zoom_layout(country_bounds(ds, selection.countries), width / tall)
         screen = Screen.of(geo, width, tall)
         sites = SiteMarkers(ds, selection, screen)
         on = acled if "acled" in selection.layers else None
         labeller = Labeller(screen, compact, is_main(geo))
-        return cls(ds, selection, today, geo, screen, sites, labeller, compact, on)
+        # Labels keep clear of the size key in the plot's lower right corner.
+        key = float(diameter(np.array([max(KEY_TROOPS)]), 0.7 if compact else 1.0)[0])
+        labeller.taken.append(Box(width - key - 60, tall - key - 30, width, tall))
+        # States and notes first: every day's territory and site labels go round them.
+        fixed = static_labels(ds, labeller, is_main(geo))
+        return cls(ds, selection, today, geo, screen, sites, labeller, compact, on, fixed)
 
     @property
     def marker_scale(self) -> float:
@@ -371,7 +378,7 @@ def _traces(ctx: MapContext, day: dt.date) -> list[dict[str, Any]]:
                 "hovertemplate": "%{hovertext}<extra></extra>",
             }
         )
-    traces += static_labels(ctx.ds, ctx.labeller, is_main(ctx.geo))
+    traces += ctx.fixed_labels
     traces += [layers["labels-territories"], layers["labels-sites"]]
     if ctx.compact:
         traces = [t | {"name": COMPACT_NAMES[t["uid"]]} if t["uid"] in COMPACT_NAMES else t
@@ -498,18 +505,28 @@ def build_map_figure(
     acled: pd.DataFrame | None = None,
     *,
     compact: bool = False,
+    width: int | None = None,
     context: MapContext | None = None,
 ) -> go.Figure:
     """Map of the region (or the selected states) as of the selection's date (default today).
 
     ``acled`` is the optional ACLED events layer; it is drawn, aggregated to grid cells, when
     the selection switches it on (``layer=acled``). ``compact``: the phone version (375 px
-    wide): fewer labels, smaller type and markers.
+    wide): fewer labels, smaller type and markers. ``width``: the chart's width in px where
+    it is known to differ from the article's ~800 (or a phone's ~375 with ``compact``), e.g.
+    a half-width column: labels are laid out for the plot that width gives.
     """
     today = today_default(today)
     day = selection.as_of_or(today)
     ctx = context or MapContext.of(
-        ds, selection, today, height=height, extra_top=extra_top, compact=compact, acled=acled
+        ds,
+        selection,
+        today,
+        height=height,
+        extra_top=extra_top,
+        compact=compact,
+        acled=acled,
+        width=None if width is None else width - 20,  # the figure's 10 px side margins
     )
     inset_traces, geo2 = _inset(ctx)
     fig = go.Figure(_traces(ctx, day) + inset_traces)

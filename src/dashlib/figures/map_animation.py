@@ -61,14 +61,23 @@ def build_map_animation(
     *,
     frame_dates: Sequence[dt.date] | None = None,
     compact: bool = False,
+    width: int | None = None,
 ) -> go.Figure:
     """The map with a play button that animates ``frame_dates`` (default: 1991 → today,
-    one frame a year); it opens on the selection's date (or the nearest frame)."""
+    one frame a year); it opens on the selection's date (or the nearest frame).
+    ``compact`` and ``width`` as for :func:`~dashlib.figures.map.build_map_figure`."""
     today = today_default(today)
     days = sorted(set(frame_dates)) if frame_dates else animation_days(today)
     start_day = selection.as_of_or(today)
     ctx = MapContext.of(
-        ds, selection, today, height=height, extra_top=CONTROLS_PX, compact=compact, acled=acled
+        ds,
+        selection,
+        today,
+        height=height,
+        extra_top=CONTROLS_PX,
+        compact=compact,
+        acled=acled,
+        width=None if width is None else width - 20,
     )
     base = build_map_figure(
         ds,

@@ -125,14 +125,17 @@ class Labeller:
         self.scale = 0.85 if compact else 1.0
         self.taken: list[Box] = []
 
-    def fixed(self, lon: float, lat: float, text: str, size: float, position: str) -> Box | None:
-        """A label at a given place; ``None`` if it falls outside the map."""
-        x, y = self.screen.xy(lon, lat)
-        box = text_box(float(x), float(y), text, size * self.scale, position)
-        if not box.inside(self.screen.box()):
-            return None
-        self.taken.append(box)
-        return box
+    def fixed(self, lon: float, lat: float, text: str, size: float, position: str) -> str | None:
+        """A label at a given place: at ``position`` of it, else (where that overlaps a
+        label placed before, or the size key) at the first of SIDES that overlaps nothing;
+        ``None`` if it falls outside the map or finds no room."""
+        x, y = (float(v) for v in self.screen.xy(lon, lat))
+        for side in (position, *SIDES):
+            box = text_box(x, y, text, size * self.scale, side)
+            if box.inside(self.screen.box()) and not any(box.hits(o) for o in self.taken):
+                self.taken.append(box)
+                return side
+        return None
 
     def free(self, lon: float, lat: float, text: str, size: float, position: str) -> Box | None:
         """As :meth:`fixed`, but ``None`` also where the label would overlap one placed."""
@@ -206,8 +209,10 @@ def static_labels(ds: Dataset, labeller: Labeller, main: bool) -> list[dict[str,
         if at[0] is None or at[1] is None:
             continue
         label = str(r.text) if isinstance(r.text, str) and r.text else str(r.ref)
-        if labeller.fixed(at[0], at[1], label, size, position) is None:
+        placed = labeller.fixed(at[0], at[1], label, size, position)
+        if placed is None:
             continue
+        position = placed
         lon.append(at[0])
         lat.append(at[1])
         text.append(label)
@@ -241,8 +246,10 @@ def static_labels(ds: Dataset, labeller: Labeller, main: bool) -> list[dict[str,
         at_lon, at_lat = _num(r.lon), _num(r.lat)
         if at_lon is None or at_lat is None:
             continue
-        if labeller.fixed(at_lon, at_lat, label, NOTE_FONT, position) is None:
+        placed = labeller.fixed(at_lon, at_lat, label, NOTE_FONT, position)
+        if placed is None:
             continue
+        position = placed
         note_lon.append(at_lon)
         note_lat.append(at_lat)
         note_text.append(label)
