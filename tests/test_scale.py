@@ -14,7 +14,8 @@ import pytest
 
 from dashlib.data.dataset import Dataset, files_signature, load
 from dashlib.figures import build_map_animation, build_map_figure, build_timeline_figure
-from dashlib.figures.map import MAX_SITE_MARKERS
+from dashlib.figures.map_sites import MAX_SITE_MARKERS
+from dashlib.figures.theme import KIND_LABELS
 from dashlib.figures.timeline import MAX_EVENT_MARKERS
 from dashlib.query.selection import Selection
 from dashlib.query.summaries import key_figures
@@ -39,14 +40,23 @@ def big(tmp_path_factory: pytest.TempPathFactory) -> Dataset:
     return load(generate(tmp_path_factory.mktemp("big") / "data", n))
 
 
+KIND_NAMES = set(KIND_LABELS.values())
+
+
 def _site_traces(fig_dict: dict) -> list[dict]:
-    return [t for t in fig_dict["data"] if t["type"] == "scattergeo" and "customdata" in t]
+    return [t for t in fig_dict["data"] if str(t.get("name")) in KIND_NAMES]
 
 
 def test_small_map_draws_one_marker_per_site_with_its_own_hover(shipped: Dataset) -> None:
     fig = build_map_figure(shipped, Selection(), TODAY).to_dict()
     traces = _site_traces(fig)
-    ids = [i for t in traces for i in t["customdata"]]
+    # Every site of the selection is in its kind's trace; those not active have no position.
+    ids = [
+        i
+        for t in traces
+        for i, lon in zip(t["customdata"], t["lon"], strict=True)
+        if lon is not None
+    ]
     assert ids and all(not str(i).startswith("cell-") for i in ids)
     n_active = len(sites_table(shipped, Selection(), TODAY))
     assert len(ids) == n_active
@@ -55,21 +65,28 @@ def test_small_map_draws_one_marker_per_site_with_its_own_hover(shipped: Dataset
 
 
 def test_animation_frames_only_move_markers_and_hovers_stay_aligned(shipped: Dataset) -> None:
-    fig = json.loads(pio.to_json(build_map_animation(shipped, Selection(), TODAY), validate=False))
-    site_traces = [t for t in fig["data"] if t["type"] == "scattergeo" and "customdata" in t]
+    built = build_map_animation(shipped, Selection(), TODAY)
+    fig = json.loads(pio.to_json(built, validate=False))
+    index = {i for i, t in enumerate(built.data) if str(t.uid).startswith("sites-")}
+    site_traces = [t for i, t in enumerate(fig["data"]) if i in index]
     for trace in site_traces:
         assert len(trace["lon"]) == len(trace["hovertext"]) == len(trace["customdata"])
     frames = fig["frames"]
-    assert [f["name"] for f in frames][0] == "1991" and frames[-1]["name"] == "2026"
-    positions = {f["name"]: f for f in frames}
+    assert [f["name"] for f in frames][0] == "1991-12-31" and frames[-1]["name"] == str(TODAY)
+    positions = {f["name"][:4]: f for f in frames}
     # In 1991 Russia had no foreign deployment in the data that started later: fewer visible.
     visible = {
-        name: sum(v is not None for d in f["data"] if d["type"] == "scattergeo" for v in d["lon"])
+        name: sum(
+            v is not None
+            for d, i in zip(f["data"], f["traces"], strict=True)
+            if i in index
+            for v in d["lon"]
+        )
         for name, f in positions.items()
     }
     assert visible["1991"] < visible["2026"]
     for frame in frames:
-        site_data = [d for d in frame["data"] if d["type"] == "scattergeo"]
+        site_data = [d for d, i in zip(frame["data"], frame["traces"], strict=True) if i in index]
         for data, trace in zip(site_data, site_traces, strict=True):
             assert set(data) == {"type", "lon", "lat"}  # no repeated hover text per frame
             assert len(data["lon"]) == len(trace["lon"])
@@ -88,7 +105,7 @@ def test_many_sites_are_grouped_into_cells(big: Dataset) -> None:
     assert n_sites > MAX_SITE_MARKERS
     fig = build_map_figure(big, Selection(), TODAY).to_dict()
     traces = _site_traces(fig)
-    markers = sum(len(t["lon"]) for t in traces)
+    markers = sum(v is not None for t in traces for v in t["lon"])
     assert 0 < markers < 500  # cells, not one marker per site
     assert all(str(i).startswith("cell-") for t in traces for i in t["customdata"])
     hover = " ".join(h for t in traces for h in t["hovertext"])
@@ -98,6 +115,7 @@ def test_many_sites_are_grouped_into_cells(big: Dataset) -> None:
         int(h.split("</b>")[0].removeprefix("<b>").split(" ")[0].replace(",", ""))
         for t in traces
         for h in t["hovertext"]
+        if h  # a cell with no site active on the day has no hover
     )
     assert counted == active  # every active site is in exactly one cell
     assert f"{n_sites:,} deployment sites grouped" in fig["layout"]["meta"]["subtitle"]
@@ -187,7 +205,7 @@ def test_figures_are_shared_per_view(shipped: Dataset) -> None:
 
 
 def test_hover_text_is_built_once_per_dataset(monkeypatch: pytest.MonkeyPatch) -> None:
-    import dashlib.figures.map as map_module
+    import dashlib.figures.map_sites as map_module
 
     calls: list[str] = []
     original = map_module._site_hover

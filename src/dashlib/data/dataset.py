@@ -74,6 +74,8 @@ class Dataset:
     metadata: dict[str, Any] = field(default_factory=dict)
     countries_geojson: dict[str, Any] | None = None
     crimea_geojson: dict[str, Any] | None = None
+    labels: pd.DataFrame | None = None
+    """Map label positions (labels.csv), if the package declares them."""
 
     def table(self, name: str) -> pd.DataFrame:
         frame: pd.DataFrame = getattr(self, name)
@@ -235,6 +237,7 @@ def load(data_dir: Path | str | None = None) -> Dataset:
         metadata=package_metadata(data_dir),
         countries_geojson=_plotly_geojson(data_dir, COUNTRIES_FILE),
         crimea_geojson=_plotly_geojson(data_dir, CRIMEA_FILE),
+        labels=frames.get("labels"),
     )
 
 

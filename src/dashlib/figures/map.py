@@ -1,13 +1,24 @@
-"""The map: the 15 states shaded by status on a date, deployment sites, contested territories.
+"""The map: the states shaded by status on a date, Crimea, contested territories, sites.
 
-Crimea is drawn as part of Ukraine (it is in Ukraine's outline) with an occupation overlay of
-its own; breakaway regions have no drawn boundary, only a labelled point.
+Crimea is drawn as part of Ukraine (it is in Ukraine's outline) with an occupation overlay
+of its own; breakaway regions have no drawn boundary, only a labelled point.
+
+Every trace has a ``uid``. What changes with the date (country status, Crimea, contested
+territories, sites, the ACLED layer and their labels) comes from one function,
+:func:`day_layers`, which the static map and every animation frame use alike
+(``figures/map_animation.py`` finds the traces to update by uid).
+
+Views: the region (:data:`GEO_LAYOUT`), or a zoom on the selected states with their
+neighbours and a locator inset showing where that is. ``compact=True`` is the phone
+version (375 px): fewer labels, smaller type and markers.
 """
 
 from __future__ import annotations
 
 import datetime as dt
 import math
+from collections.abc import Iterator
+from dataclasses import dataclass
 from typing import Any
 
 import numpy as np
@@ -15,82 +26,154 @@ import pandas as pd
 import plotly.graph_objects as go
 
 from dashlib.data.dataset import Dataset
-from dashlib.data.dates import format_partial
 from dashlib.figures import theme
-from dashlib.figures.common import (
-    esc,
-    first_source,
-    frame_layout,
-    set_layout,
-    source_line,
-    today_default,
+from dashlib.figures.common import esc, frame_layout, source_line, today_default
+from dashlib.figures.map_labels import Box, Labeller, day_labels, static_labels, territories_on
+from dashlib.figures.map_sites import (
+    KEY_TROOPS,
+    MAX_SITE_MARKERS,
+    SiteMarkers,
+    diameter,
+    period,
+    troop_text,
 )
+from dashlib.figures.map_view import GEO_LAYOUT, Screen, is_main, zoom_layout
 from dashlib.layers.acled.importer import CREDIT as ACLED_CREDIT
 from dashlib.layers.acled.importer import aggregate_for_map
 from dashlib.query import filters
-from dashlib.query.prepared import lru, row_strings
 from dashlib.query.selection import Selection
 from dashlib.query.summaries import map_summary
 
-# The region, not all of Eurasia: Russia crosses 180°, so fitbounds would span the globe.
-GEO_LAYOUT: dict[str, Any] = {
-    # Centred at 95°E so both Kaliningrad and Chukotka fit (Russia crosses 180°).
-    "projection": {"type": "conic equal area", "rotation": {"lon": 95}, "parallels": [40, 65]},
-    "lonaxis": {"range": [22, 188]},
-    "lataxis": {"range": [37, 84]},
-    "resolution": 50,
-    "scope": "world",
-    "showland": True,
-    "landcolor": "#F4F4F4",
-    # The sea is the background (bgcolor): an ocean layer of the same colour cost plotly.js
-    # ~20 ms more per draw (a world-sized polygon to project and clip).
-    "showocean": False,
-    "showlakes": True,
-    "lakecolor": "#EAF2F8",
-    "showcountries": True,
-    "countrycolor": "#FFFFFF",
-    "countrywidth": 0.6,
-    "showcoastlines": True,
-    "coastlinecolor": "#9E9E9E",
-    "coastlinewidth": 0.5,
-    "showframe": False,
-    "bgcolor": "#EAF2F8",
-}
-MAX_MARKER = 34
+__all__ = [
+    "GEO_LAYOUT",
+    "MAX_SITE_MARKERS",
+    "MapContext",
+    "build_map_figure",
+    "day_layers",
+    "troop_text",
+]
+
 # ACLED cells: 1° (~100 km) keeps even 100,000 events to a few hundred readable markers.
 ACLED_CELL_DEGREES = 1.0
-MIN_MARKER = 7
+# Plot size the labels are laid out for (px): the map's width in the app and the exports,
+# and on a phone. The height is what frame_layout leaves of the figure's.
+WIDTH_PX = 780
+COMPACT_WIDTH_PX = 355
+# Where the locator inset sits (paper fractions of the plot) on a zoomed map.
+INSET_DOMAIN = {"x": [0.0, 0.26], "y": [0.0, 0.3]}
+COMPACT_INSET_DOMAIN = {"x": [0.0, 0.34], "y": [0.0, 0.26]}
 
 
-def _size(troops: float | None, largest: float) -> float:
-    """Marker diameter with area proportional to troops; sites without figures stay small."""
-    if troops is None or pd.isna(troops) or troops <= 0 or largest <= 0:
-        return MIN_MARKER
-    return max(MIN_MARKER + 2, MAX_MARKER * math.sqrt(float(troops) / largest))
-
-
-def troop_text(low: Any, high: Any, as_of: Any) -> str:
-    if pd.isna(low) and pd.isna(high):
-        return "no published figure"
-    low_i, high_i = int(low), int(high)
-    span = f"{low_i:,}" if low_i == high_i else f"{low_i:,}–{high_i:,}"
-    when = f" (as of {format_partial(str(as_of))})" if isinstance(as_of, str) and as_of else ""
-    return span + when
-
-
-def _period(start: Any, end: Any) -> str:
-    first = format_partial(str(start))
+def country_bounds(ds: Dataset, codes: tuple[str, ...]) -> tuple[float, float, float, float] | None:
+    """Lon/lat bounds of the states ``codes`` (from data/geo/countries.geojson); ``None``
+    for none, for Russia (the region map frames it) or without the boundaries file."""
+    if not codes or "RUS" in codes or not ds.countries_geojson:
+        return None
+    points: list[np.ndarray] = []
+    for feature in ds.countries_geojson["features"]:
+        props = feature.get("properties") or {}
+        if props.get("iso3", feature.get("id")) in codes:
+            points += [np.asarray(ring)[:, :2] for ring in _rings(feature["geometry"])]
+    if not points:
+        return None
+    xy = np.concatenate(points)
     return (
-        f"{first} – {format_partial(str(end))}"
-        if isinstance(end, str) and end
-        else (f"since {first}")
+        float(xy[:, 0].min()),
+        float(xy[:, 1].min()),
+        float(xy[:, 0].max()),
+        float(xy[:, 1].max()),
     )
 
 
-def _status_data(timeline: filters.StatusTimeline, day: dt.date) -> list[dict[str, Any]]:
-    """Per status (in STATUS_ORDER): the choropleth's locations, z and hover text on ``day``."""
-    rows = timeline.on(day)
-    out = []
+def _rings(geometry: dict[str, Any]) -> Iterator[list[list[float]]]:
+    polygons = (
+        [geometry["coordinates"]] if geometry["type"] == "Polygon" else geometry["coordinates"]
+    )
+    for polygon in polygons:
+        yield from polygon
+
+
+# The title block (frame_layout) and the legend below the plot take this much height (px);
+# what is left is the plot the labels are placed on.
+TITLE_BLOCK_PX = 205
+COMPACT_TITLE_BLOCK_PX = 215
+LEGEND_PX = 110
+COMPACT_LEGEND_PX = 150  # two entries a row
+# Entries 235 px wide: three a row at article width, one a row on a phone.
+LEGEND = {"entrywidth": 235, "entrywidthmode": "pixels"}
+COMPACT_LEGEND = {"entrywidth": 0.5, "entrywidthmode": "fraction", "font": {"size": 10}}
+# Shorter legend entries for a phone's two columns (the hovers say it in full).
+COMPACT_NAMES = {
+    "status-war": "At war or occupying",
+    "status-presence": "Forces stationed",
+    "status-none": "No Russian forces",
+    "status-russia": "Russia",
+    "crimea": "Crimea, occupied",
+    "sites-security_support": "Support to a gov't",
+    "sites-buildup": "Border build-up",
+    "legend-no-figure": "No troop figure",
+    "territories": "Contested territory",
+}
+
+
+def plot_height(height: int, extra_top: int, compact: bool) -> float:
+    """Roughly the plot's height in a figure ``height`` px tall (title block and legend off)."""
+    block = COMPACT_TITLE_BLOCK_PX if compact else TITLE_BLOCK_PX
+    legend = COMPACT_LEGEND_PX if compact else LEGEND_PX
+    return float(max(160, height - block - legend - extra_top))
+
+
+@dataclass
+class MapContext:
+    """What a map of one selection needs for any day: its view, sites and labels."""
+
+    ds: Dataset
+    selection: Selection
+    today: dt.date
+    geo: dict[str, Any]
+    screen: Screen
+    sites: SiteMarkers
+    labeller: Labeller
+    compact: bool
+    acled: pd.DataFrame | None
+    fixed_labels: list[dict[str, Any]]
+
+    @classmethod
+    def of(
+        cls,
+        ds: Dataset,
+        selection: Selection,
+        today: dt.date,
+        *,
+        height: int,
+        extra_top: int = 0,
+        compact: bool = False,
+        acled: pd.DataFrame | None = None,
+        width: int | None = None,
+    ) -> MapContext:
+        width = width or (COMPACT_WIDTH_PX if compact else WIDTH_PX)
+        tall = plot_height(height, extra_top, compact)
+        geo = zoom_layout(country_bounds(ds, selection.countries), width / tall)
+        screen = Screen.of(geo, width, tall)
+        sites = SiteMarkers(ds, selection, screen)
+        on = acled if "acled" in selection.layers else None
+        labeller = Labeller(screen, compact, is_main(geo))
+        # Labels keep clear of the size key in the plot's lower right corner.
+        key = float(diameter(np.array([max(KEY_TROOPS)]), 0.7 if compact else 1.0)[0])
+        labeller.taken.append(Box(width - key - 60, tall - key - 30, width, tall))
+        # States and notes first: every day's territory and site labels go round them.
+        fixed = static_labels(ds, labeller, is_main(geo))
+        return cls(ds, selection, today, geo, screen, sites, labeller, compact, on, fixed)
+
+    @property
+    def marker_scale(self) -> float:
+        return 0.7 if self.compact else 1.0
+
+
+def _status_data(ctx: MapContext, day: dt.date) -> dict[str, dict[str, Any]]:
+    """Per status (uid ``status-KEY``): the choropleth's locations, z and hover on ``day``."""
+    rows = filters.StatusTimeline.of(ctx.ds).on(day)
+    out = {}
     for key in theme.STATUS_ORDER:
         sub = [r for r in rows if r["status"] == key]
         hover = [
@@ -99,396 +182,62 @@ def _status_data(timeline: filters.StatusTimeline, day: dt.date) -> list[dict[st
             + (f"<br>{r['sites']} active site(s)" if r["sites"] else "")
             for r in sub
         ]
-        out.append(
-            {
-                "type": "choropleth",
-                "locations": [r["iso3"] for r in sub],
-                "z": [1] * len(sub),
-                "text": hover,
-            }
-        )
+        codes = [r["iso3"] for r in sub]
+        out[f"status-{key}"] = {
+            "type": "choropleth",
+            "locations": codes,
+            "z": [1] * len(sub),
+            "text": hover,
+            "customdata": codes,
+        }
     return out
 
 
-def _status_traces(timeline: filters.StatusTimeline, day: dt.date) -> list[go.Choropleth]:
-    traces = []
-    for key, data in zip(theme.STATUS_ORDER, _status_data(timeline, day), strict=True):
-        color = theme.STATUS_COLORS[key]
-        traces.append(
-            go.Choropleth(
-                locations=data["locations"],
-                locationmode="ISO-3",
-                z=data["z"],
-                colorscale=[[0, color], [1, color]],
-                showscale=False,
-                zmin=0,
-                zmax=1,
-                marker={"line": {"color": "#FFFFFF", "width": 0.8}},
-                name=theme.STATUS_LABELS[key],
-                showlegend=True,
-                text=data["text"],
-                hovertemplate="%{text}<extra></extra>",
-                customdata=data["locations"],
-            )
-        )
-    return traces
+def _crimea_data(ctx: MapContext, day: dt.date) -> dict[str, Any]:
+    """The occupation overlay, drawn only from the day the occupation began."""
+    terr = ctx.ds.territories
+    row = terr[(terr["territory_id"] == "crimea") & filters.active_on(terr, day)]
+    detail = str(row.iloc[0]["status_detail"]) if len(row) else ""
+    return {
+        "type": "choropleth",
+        "locations": ["crimea"] if len(row) else [],
+        "z": [1] if len(row) else [],
+        "text": [f"<b>Crimea (Ukraine)</b><br>{esc(detail)}"] if len(row) else [],
+    }
 
 
-def _crimea_trace(ds: Dataset) -> go.Choropleth | None:
-    if not ds.crimea_geojson:
-        return None
-    row = ds.territories[ds.territories["territory_id"] == "crimea"]
-    detail = str(row.iloc[0]["status_detail"]) if len(row) else "Occupied by Russia since 2014."
-    return go.Choropleth(
-        geojson=ds.crimea_geojson,
-        featureidkey="properties.territory_id",
-        locations=["crimea"],
-        z=[1],
-        colorscale=[[0, theme.CRIMEA_COLOR], [1, theme.CRIMEA_COLOR]],
-        showscale=False,
-        marker={"line": {"color": "#8E3B6E", "width": 1.2}},
-        name="Crimea: Ukrainian territory under Russian occupation",
-        text=[f"<b>Crimea (Ukraine)</b><br>{esc(detail)}"],
-        hovertemplate="%{text}<extra></extra>",
-        showlegend=True,
-    )
-
-
-def _territory_trace(ds: Dataset, day: dt.date) -> go.Scattergeo:
-    terr = ds.territories[filters.active_on(ds.territories, day)]
-    terr = terr[terr["territory_id"] != "crimea"] if ds.crimea_geojson else terr
+def _territory_data(ctx: MapContext, terr: pd.DataFrame) -> dict[str, Any]:
+    """Every contested territory's point (Crimea has its overlay), drawn when it exists on
+    the day (``terr``), else ``None``: the hover text is the same in every frame."""
+    every = ctx.ds.territories
+    points = every[every["territory_id"] != "crimea"] if ctx.ds.crimea_geojson else every
+    shown = points["territory_id"].isin(terr["territory_id"]).to_numpy()
     hover = [
         f"<b>{esc(r.name)}</b> ({esc(r.country_iso3)})<br>{esc(r.status_detail)}"
-        f"<br>{esc(_period(r.since, r.until))}"
-        for r in terr.itertuples(index=False)
+        f"<br>{esc(period(r.since, r.until))}"
+        for r in points.itertuples(index=False)
     ]
-    return go.Scattergeo(
-        lon=terr["lon"].astype(float).tolist(),
-        lat=terr["lat"].astype(float).tolist(),
-        mode="markers",
-        marker={
-            "symbol": "x-thin-open",
-            "size": 10,
-            "line": {"width": 2, "color": "#5B2C4F"},
-            "color": "#5B2C4F",
-        },
-        name="Contested territory (no boundary drawn)",
-        hovertext=hover,
-        hovertemplate="%{hovertext}<extra></extra>",
-    )
+    lon = points["lon"].astype(float).tolist()
+    lat = points["lat"].astype(float).tolist()
+    return {
+        "type": "scattergeo",
+        "lon": [v if s else None for v, s in zip(lon, shown, strict=True)],
+        "lat": [v if s else None for v, s in zip(lat, shown, strict=True)],
+        "hovertext": hover,
+    }
 
 
-def _site_hover(ds: Dataset, r: Any) -> str:
-    parts = [f"<b>{esc(r.name)}</b>", f"{esc(r.place)}, {esc(r.country_iso3)}"]
-    if isinstance(r.unit, str) and r.unit:
-        parts.append(f"Unit: {esc(r.unit)}")
-    parts.append(
-        f"{esc(theme.SITE_LABELS.get(r.site_type, r.site_type))} · "
-        f"{esc(theme.KIND_LABELS.get(r.kind, r.kind))}"
-    )
-    parts.append(esc(_period(r.start_date, r.end_date)))
-    parts.append(f"Troops: {esc(troop_text(r.troops_low, r.troops_high, r.troops_as_of))}")
-    if r.coord_precision != "site":
-        parts.append(f"Location approximate ({esc(r.coord_precision)} level)")
-    parts.append(f"Source: {esc(first_source(ds, r.source_ids))}")
-    return "<br>".join(parts)
-
-
-# Above this many sites in the selection the map groups them into grid cells per kind: one
-# marker per site would make every animation frame carry every point (and a browser cannot
-# read 100,000 overlapping circles anyway). The table under the map still lists each site.
-MAX_SITE_MARKERS = 1_500
-CLUSTER_DEGREES = 0.5
-
-
-def _sizes(troops: np.ndarray, largest: float) -> np.ndarray:
-    """Vectorised :func:`_size`."""
-    values = np.nan_to_num(troops.astype(float), nan=0.0)
-    if largest <= 0:
-        return np.full(len(values), float(MIN_MARKER))
-    scaled = np.maximum(MIN_MARKER + 2, MAX_MARKER * np.sqrt(np.clip(values, 0, None) / largest))
-    out: np.ndarray = np.where(values > 0, scaled, float(MIN_MARKER))
-    return out
-
-
-def _nullable(values: np.ndarray, visible: np.ndarray) -> list[float | None]:
-    """Coordinates for plotly with ``None`` (not drawn, not hoverable) where not visible."""
-    return [float(v) if show else None for v, show in zip(values, visible, strict=True)]
-
-
-class _Sites:
-    """The selection's sites as markers: one per site, or one per grid cell and kind at scale.
-
-    Frames of the animation only change which markers are visible (their coordinates are
-    ``None`` otherwise); the hover text of a site never changes, so it is sent once.
-    """
-
-    def __init__(self, ds: Dataset, selection: Selection):
-        self._by_day: dict[dt.date, tuple[np.ndarray, np.ndarray, list[str]]] = {}
-        every_day = selection.with_(as_of=None)
-        frame = ds.deployments
-        keep = np.ones(len(frame), dtype=bool)
-        if every_day.countries:
-            keep &= frame["country_iso3"].isin(every_day.countries).to_numpy()
-        if every_day.kinds:
-            keep &= frame["kind"].isin(every_day.kinds).to_numpy()
-        if every_day.intervention:
-            keep &= (frame["intervention_id"] == every_day.intervention).to_numpy()
-        positions = np.flatnonzero(keep)
-        self.n_sites = len(positions)
-        self.clustered = self.n_sites > MAX_SITE_MARKERS
-        self.start = frame["start"].to_numpy()[positions]
-        self.end = frame["end"].to_numpy()[positions]
-        self.sources = frame["source_ids"].to_numpy()[positions]
-        kinds = frame["kind"].to_numpy()[positions]
-        lon = frame["lon"].to_numpy(dtype=float)[positions]
-        lat = frame["lat"].to_numpy(dtype=float)[positions]
-        if not self.clustered:
-            self.kind = kinds
-            self.lon, self.lat = lon, lat
-            self.size = _sizes(frame["troops_high"].to_numpy(dtype=float)[positions], _largest(ds))
-            self.hover = np.array(
-                row_strings(ds, "deployments", "map_hover", positions.tolist(), _site_hover),
-                dtype=object,
-            )
-            self.ids = frame["site_id"].to_numpy()[positions]
-            return
-        # Grid cells per kind: every site of a cell counts towards one marker.
-        cell_lat = np.floor(lat / CLUSTER_DEGREES).astype(np.int64)
-        cell_lon = np.floor(lon / CLUSTER_DEGREES).astype(np.int64)
-        kind_code = pd.Categorical(kinds, categories=list(theme.KIND_ORDER)).codes.astype(np.int64)
-        # One integer per (kind, cell): latitude cells < 360, longitude cells < 720.
-        keys = (kind_code * 1_000 + (cell_lat + 180)) * 1_000 + (cell_lon + 360)
-        _uniques, first, self.member = np.unique(keys, return_index=True, return_inverse=True)
-        n = len(first)
-        counts = np.bincount(self.member, minlength=n)
-        self.lon = np.bincount(self.member, weights=lon, minlength=n) / counts
-        self.lat = np.bincount(self.member, weights=lat, minlength=n) / counts
-        self.kind = kinds[first]
-        rep = frame.iloc[positions[first]]
-        names = dict(zip(ds.countries["iso3"], ds.countries["name"], strict=True))
-        self.near = [
-            f"{esc(place)}, {esc(names.get(code, code))}"
-            for place, code in zip(rep["place"], rep["country_iso3"], strict=True)
-        ]
-        low = frame["troops_low"].to_numpy(dtype=float)[positions]
-        high = frame["troops_high"].to_numpy(dtype=float)[positions]
-        self.known = ~np.isnan(low)
-        self.low = np.nan_to_num(low)
-        self.high = np.nan_to_num(high)
-        self.largest_count = float(counts.max()) if n else 1.0
-        self.ids = np.array([f"cell-{i}" for i in range(n)], dtype=object)
-
-    @classmethod
-    def of(cls, ds: Dataset, selection: Selection) -> _Sites:
-        """The markers of a selection (any date), shared by the readers of the same view."""
-        key = (selection.countries, selection.kinds, selection.intervention)
-        return lru(ds, "map_sites", key, lambda: cls(ds, selection), maxsize=16)
-
-    def active(self, day: dt.date) -> np.ndarray:
-        """Which of the selection's sites are active on ``day`` (one flag per site)."""
-        stamp = np.datetime64(pd.Timestamp(day))
-        active: np.ndarray = (self.start <= stamp) & (np.isnat(self.end) | (self.end >= stamp))
-        return active
-
-    def _cells_on(self, day: dt.date) -> tuple[np.ndarray, np.ndarray, list[str]]:
-        """Per cell on ``day``: active sites, marker size, hover text (kept per day)."""
-        cache = self._by_day
-        if day not in cache:
-            if len(cache) > 400:  # the animation's ~36 days plus as-of dates readers pick
-                cache.clear()
-            cache[day] = self._count_cells(day)
-        return cache[day]
-
-    def _count_cells(self, day: dt.date) -> tuple[np.ndarray, np.ndarray, list[str]]:
-        active = self.active(day)
-        n = len(self.kind)
-        count = np.bincount(self.member, weights=active, minlength=n)
-        known = active & self.known
-        n_known = np.bincount(self.member, weights=known, minlength=n)
-        low = np.bincount(self.member, weights=self.low * known, minlength=n)
-        high = np.bincount(self.member, weights=self.high * known, minlength=n)
-        size = MIN_MARKER + (MAX_MARKER - MIN_MARKER) * np.sqrt(count / self.largest_count)
-        hover = []
-        for i in range(n):
-            if not count[i]:
-                hover.append("")
-                continue
-            troops = (
-                f"{int(low[i]):,}–{int(high[i]):,} in {int(n_known[i]):,} site(s) with figures"
-                if n_known[i]
-                else "no published figure"
-            )
-            hover.append(
-                f"<b>{int(count[i]):,} site(s)</b> near {self.near[i]}"
-                f"<br>{esc(theme.KIND_LABELS.get(self.kind[i], self.kind[i]))}"
-                f" on {day:%d %b %Y}<br>Troops: {troops}"
-                f"<br>Grouped in {CLUSTER_DEGREES:g}° cells; the table lists every site"
-            )
-        return count, size, hover
-
-    def trace_data(self, day: dt.date, mode: str = "compact") -> list[dict[str, Any]]:
-        """One dict per kind with the markers on ``day``.
-
-        ``compact``: only the visible markers, with everything (a static map).
-        ``base``: every marker of the selection, invisible ones with ``None`` coordinates
-        (the animation's first view). ``frame``: what changes between animation frames.
-        """
-        if self.clustered:
-            count, size, hover = self._cells_on(day)
-            visible = count > 0
-        else:
-            visible = self.active(day)
-            size, hover = self.size, self.hover.tolist()
-        out = []
-        for kind in theme.KIND_ORDER:
-            of_kind = self.kind == kind
-            if mode == "compact":
-                mask = of_kind & visible
-                data: dict[str, Any] = {
-                    "type": "scattergeo",
-                    "lon": self.lon[mask].tolist(),
-                    "lat": self.lat[mask].tolist(),
-                    "marker": {"size": size[mask].tolist()},
-                    "hovertext": [h for h, m in zip(hover, mask, strict=True) if m],
-                    "customdata": self.ids[mask].tolist(),
-                }
-            else:
-                data = {
-                    "type": "scattergeo",
-                    "lon": _nullable(self.lon[of_kind], visible[of_kind]),
-                    "lat": _nullable(self.lat[of_kind], visible[of_kind]),
-                }
-                if mode == "base" or self.clustered:
-                    data["marker"] = {"size": size[of_kind].tolist()}
-                    data["hovertext"] = [h for h, m in zip(hover, of_kind, strict=True) if m]
-                if mode == "base":
-                    data["customdata"] = self.ids[of_kind].tolist()
-            out.append(data)
-        return out
-
-    def subtitle(self) -> str:
-        if self.clustered:
-            return (
-                f"Circles: the {self.n_sites:,} deployment sites grouped in "
-                f"{CLUSTER_DEGREES:g}° cells, area by number of sites, colour by kind. "
-                "Countries shaded by their status on that day."
-            )
-        return (
-            "Circles: deployment sites, area by troop numbers (range in the hover), "
-            "colour by kind. Countries shaded by their status on that day."
-        )
-
-
-def _site_traces(sites: _Sites, day: dt.date, mode: str = "compact") -> list[go.Scattergeo]:
-    traces = []
-    for kind, data in zip(theme.KIND_ORDER, sites.trace_data(day, mode), strict=True):
-        traces.append(
-            go.Scattergeo(
-                lon=data["lon"],
-                lat=data["lat"],
-                mode="markers",
-                marker={
-                    "size": data["marker"]["size"],
-                    "color": theme.KIND_COLORS[kind],
-                    "line": {"color": "#222222", "width": 0.8},
-                    "opacity": 0.9,
-                },
-                name=theme.KIND_LABELS[kind],
-                hovertext=data["hovertext"],
-                hovertemplate="%{hovertext}<extra></extra>",
-                customdata=data["customdata"],
-                showlegend=any(v is not None for v in data["lon"]),
-            )
-        )
-    return traces
-
-
-def _largest(ds: Dataset) -> float:
-    value = ds.deployments["troops_high"].max()
-    return float(value) if not pd.isna(value) else 0.0
-
-
-def build_map_figure(
-    ds: Dataset,
-    selection: Selection,
-    today: dt.date | None = None,
-    height: int = 640,
-    extra_top: int = 0,
-    sites: _Sites | None = None,
-    acled: pd.DataFrame | None = None,
-    site_mode: str = "compact",
-) -> go.Figure:
-    """Map of the region as of the selection's date (default today).
-
-    ``acled`` is the optional ACLED events layer; it is drawn, aggregated to grid cells, when
-    the selection switches it on (``layer=acled``).
-    """
-    today = today_default(today)
-    day = selection.as_of_or(today)
-    sites = sites or _Sites.of(ds, selection)
-    timeline = filters.StatusTimeline.of(ds)
-    traces: list[Any] = _status_traces(timeline, day)
-    crimea = _crimea_trace(ds)
-    if crimea is not None:
-        traces.append(crimea)
-    traces.append(_territory_trace(ds, day))
-    traces += _site_traces(sites, day, site_mode)
-    fig = go.Figure(traces)
-    _highlight_countries(fig, ds, selection)
-    if "acled" in selection.layers and acled is not None:
-        fig.add_trace(acled_map_trace(acled, selection, today))
-    active = sites.active(day)
-    frame_layout(
-        fig,
-        title=f"Russian military presence, {day:%-d %b %Y}",
-        subtitle=sites.subtitle(),
-        source=source_line(ds, pd.unique(sites.sources[active]).tolist()),
-        summary=map_summary(ds, selection, today),
-        height=height,
-        extra_top=extra_top,
-        layout={"geo": GEO_LAYOUT, "clickmode": "event+select", "dragmode": "pan"},
-    )
-    return fig
-
-
-def _highlight_countries(fig: go.Figure, ds: Dataset, selection: Selection) -> None:
-    """Outline the selected countries so the selection is visible on the map."""
-    if not selection.countries:
-        return
-    fig.add_trace(
-        go.Choropleth(
-            locations=list(selection.countries),
-            locationmode="ISO-3",
-            z=[1] * len(selection.countries),
-            colorscale=[[0, "rgba(0,0,0,0)"], [1, "rgba(0,0,0,0)"]],
-            showscale=False,
-            marker={"line": {"color": theme.INK, "width": 2}},
-            name="Selected",
-            hoverinfo="skip",
-            showlegend=False,
-        )
-    )
-
-
-def animation_days(today: dt.date, first_year: int = 1991) -> list[dt.date]:
-    """One frame per year (31 December; today for the current year)."""
-    days = [dt.date(year, 12, 31) for year in range(first_year, today.year)]
-    return [*days, today]
-
-
-def acled_map_trace(acled: pd.DataFrame, selection: Selection, today: dt.date) -> go.Scattergeo:
-    """ACLED events involving Russian forces, one marker per 1° cell (never one per event).
-
-    Period: the selection's date range when set, else the 12 months up to the as-of date.
-    """
-    day = selection.as_of_or(today)
+def _acled_window(selection: Selection, day: dt.date, today: dt.date) -> tuple[dt.date, dt.date]:
     if selection.date_from or selection.date_to:
-        start, end = selection.range_or(today)
-    else:
-        start, end = day - dt.timedelta(days=365), day
+        return selection.range_or(today)
+    return day - dt.timedelta(days=365), day
+
+
+def _acled_data(ctx: MapContext, day: dt.date) -> dict[str, Any]:
+    assert ctx.acled is not None
+    start, end = _acled_window(ctx.selection, day, ctx.today)
     cells = aggregate_for_map(
-        acled, selection.countries or None, start, end, cell_degrees=ACLED_CELL_DEGREES
+        ctx.acled, ctx.selection.countries or None, start, end, cell_degrees=ACLED_CELL_DEGREES
     )
     largest = float(cells["events"].max()) if len(cells) else 1.0
     hover = [
@@ -497,135 +246,310 @@ def acled_map_trace(acled: pd.DataFrame, selection: Selection, today: dt.date) -
         f"{r.first_date:%d %b %Y} – {r.last_date:%d %b %Y}<br>Source: {esc(ACLED_CREDIT)}"
         for r in cells.itertuples(index=False)
     ]
-    return go.Scattergeo(
-        lon=cells["lon"].tolist(),
-        lat=cells["lat"].tolist(),
-        mode="markers",
-        marker={
-            "size": [3 + 9 * math.sqrt(float(n) / largest) for n in cells["events"]],
-            "color": "rgba(30,30,30,0.28)",
-            "line": {"width": 0},
-        },
-        name=f"ACLED events, {start:%b %Y}–{end:%b %Y} (per {ACLED_CELL_DEGREES:g}° cell)",
-        hovertext=hover,
-        hovertemplate="%{hovertext}<extra></extra>",
+    return {
+        "type": "scattergeo",
+        "lon": cells["lon"].tolist(),
+        "lat": cells["lat"].tolist(),
+        "marker": {"size": [3 + 9 * math.sqrt(float(n) / largest) for n in cells["events"]]},
+        "hovertext": hover,
+        "name": f"ACLED events, {start:%b %Y}–{end:%b %Y} (per {ACLED_CELL_DEGREES:g}° cell)",
+    }
+
+
+def day_layers(ctx: MapContext, day: dt.date) -> dict[str, dict[str, Any]]:
+    """Everything on the map that depends on the date, by trace uid, for ``day``."""
+    layers = _status_data(ctx, day)
+    if ctx.ds.crimea_geojson:
+        layers["crimea"] = _crimea_data(ctx, day)
+    terr = territories_on(ctx.ds, day, ())
+    layers.update(ctx.sites.trace_data(day, ctx.marker_scale))
+    layers["territories"] = _territory_data(ctx, terr)
+    if ctx.acled is not None:
+        layers["acled"] = _acled_data(ctx, day)
+    layers.update(day_labels(ctx.ds, ctx.labeller, ctx.sites, terr, day))
+    return layers
+
+
+def _traces(ctx: MapContext, day: dt.date) -> list[dict[str, Any]]:
+    """Every trace of the map on ``day``, bottom to top, each with its uid."""
+    layers = day_layers(ctx, day)
+    traces: list[dict[str, Any]] = []
+    for key in theme.STATUS_ORDER:
+        color = theme.STATUS_COLORS[key]
+        data = layers[f"status-{key}"]
+        traces.append(
+            data
+            | {
+                "uid": f"status-{key}",
+                "locationmode": "ISO-3",
+                "colorscale": [[0, color], [1, color]],
+                "showscale": False,
+                "zmin": 0,
+                "zmax": 1,
+                "marker": {"line": {"color": "#FFFFFF", "width": 0.8}},
+                "name": theme.STATUS_LABELS[key],
+                "showlegend": True,
+                "hovertemplate": "%{text}<extra></extra>",
+            }
+        )
+    if "crimea" in layers:
+        traces.append(
+            layers["crimea"]
+            | {
+                "uid": "crimea",
+                "geojson": ctx.ds.crimea_geojson,
+                "featureidkey": "properties.territory_id",
+                "colorscale": [[0, theme.CRIMEA_COLOR], [1, theme.CRIMEA_COLOR]],
+                "showscale": False,
+                "zmin": 0,
+                "zmax": 1,
+                "marker": {"line": {"color": "#8E3B6E", "width": 1.2}},
+                "name": "Crimea (Ukraine), occupied by Russia",
+                "hovertemplate": "%{text}<extra></extra>",
+                "showlegend": True,
+            }
+        )
+    if ctx.selection.countries:
+        codes = list(ctx.selection.countries)
+        traces.append(
+            {
+                "type": "choropleth",
+                "uid": "selected",
+                "locations": codes,
+                "locationmode": "ISO-3",
+                "z": [1] * len(codes),
+                "colorscale": [[0, "rgba(0,0,0,0)"], [1, "rgba(0,0,0,0)"]],
+                "showscale": False,
+                "marker": {"line": {"color": theme.INK, "width": 1.6}},
+                "name": "Selected",
+                "hoverinfo": "skip",
+                "showlegend": False,
+            }
+        )
+    for kind in theme.KIND_ORDER:
+        traces.append(
+            layers[f"sites-{kind}"]
+            | {
+                "uid": f"sites-{kind}",
+                "mode": "markers",
+                "name": theme.KIND_LABELS[kind],
+                "hovertemplate": "%{hovertext}<extra></extra>",
+                "showlegend": bool(np.any(ctx.sites.kind == kind)),
+            }
+        )
+    if not ctx.sites.clustered and not bool(np.all(ctx.sites.known)):
+        # Legend entry for the open rings (no data: the key of a symbol).
+        traces.append(
+            {
+                "type": "scattergeo",
+                "uid": "legend-no-figure",
+                "lon": [None],
+                "lat": [None],
+                "mode": "markers",
+                "marker": {"symbol": "circle-open", "size": 8, "color": theme.MUTED,
+                           "line": {"width": 1.6, "color": theme.MUTED}},
+                "name": "Site without a published troop figure",
+                "hoverinfo": "skip",
+            }
+        )  # fmt: skip
+    traces.append(
+        layers["territories"]
+        | {
+            "uid": "territories",
+            "mode": "markers",
+            "marker": {
+                "symbol": "x-thin-open",
+                "size": 10,
+                "line": {"width": 2, "color": "#5B2C4F"},
+                "color": "#5B2C4F",
+            },
+            "name": "Contested territory (no boundary drawn)",
+            "hovertemplate": "%{hovertext}<extra></extra>",
+        }
     )
+    if "acled" in layers:
+        traces.append(
+            layers["acled"]
+            | {
+                "uid": "acled",
+                "mode": "markers",
+                "marker": layers["acled"]["marker"]
+                | {"color": "rgba(30,30,30,0.28)", "line": {"width": 0}},
+                "hovertemplate": "%{hovertext}<extra></extra>",
+            }
+        )
+    traces += ctx.fixed_labels
+    traces += [layers["labels-territories"], layers["labels-sites"]]
+    if ctx.compact:
+        traces = [t | {"name": COMPACT_NAMES[t["uid"]]} if t["uid"] in COMPACT_NAMES else t
+                  for t in traces]  # fmt: skip
+    return traces
 
 
-def build_map_animation(
+def _inset(ctx: MapContext) -> tuple[list[dict[str, Any]], dict[str, Any]]:
+    """The locator inset of a zoomed map: the region, the selected states and the frame."""
+    if is_main(ctx.geo):
+        return [], {}
+    (lo0, lo1), (la0, la1) = ctx.geo["lonaxis"]["range"], ctx.geo["lataxis"]["range"]
+    steps = np.linspace(0.0, 1.0, 12)
+    lon = [*(lo0 + (lo1 - lo0) * steps), *([lo1] * 12), *(lo1 - (lo1 - lo0) * steps)]
+    lon += [lo0] * 12
+    lat = [*([la0] * 12), *(la0 + (la1 - la0) * steps), *([la1] * 12)]
+    lat += [*(la1 - (la1 - la0) * steps)]
+    codes = list(ctx.selection.countries)
+    traces = [
+        {
+            "type": "choropleth",
+            "uid": "inset-selected",
+            "geo": "geo2",
+            "locations": codes,
+            "locationmode": "ISO-3",
+            "z": [1] * len(codes),
+            "colorscale": [[0, "#6E6E6E"], [1, "#6E6E6E"]],
+            "showscale": False,
+            "marker": {"line": {"width": 0}},
+            "hoverinfo": "skip",
+            "showlegend": False,
+        },
+        {
+            "type": "scattergeo",
+            "uid": "inset-frame",
+            "geo": "geo2",
+            "lon": [float(v) for v in lon],
+            "lat": [float(v) for v in lat],
+            "mode": "lines",
+            "line": {"color": theme.INK, "width": 1.2},
+            "marker": {"color": theme.INK},
+            "hoverinfo": "skip",
+            "showlegend": False,
+        },
+    ]
+    geo2 = GEO_LAYOUT | {
+        "domain": COMPACT_INSET_DOMAIN if ctx.compact else INSET_DOMAIN,
+        "showframe": True,
+        "framecolor": "#9E9E9E",
+        "framewidth": 1,
+        "showcountries": True,
+        "countrywidth": 0.3,
+        "coastlinewidth": 0.3,
+        "landcolor": "#E6E6E6",
+    }
+    return traces, geo2
+
+
+def size_key(compact: bool = False) -> tuple[list[dict[str, Any]], list[dict[str, Any]]]:
+    """Shapes and annotations of the size key (troops): nested circles on one baseline at
+    the plot's lower right, each labelled at its top."""
+    scale = 0.7 if compact else 1.0
+    diameters = [float(d) for d in diameter(np.array(KEY_TROOPS), scale)]
+    right = -8.0  # px from the plot's right edge to the circles' right side
+    base = {"xref": "paper", "yref": "paper", "xanchor": 1.0, "yanchor": 0.01}
+    shapes: list[dict[str, Any]] = []
+    notes: list[dict[str, Any]] = []
+    largest = max(diameters)
+    for troops, d in sorted(zip(KEY_TROOPS, diameters, strict=True), key=lambda t: -t[1]):
+        centre = right - largest / 2
+        shapes.append(
+            base
+            | {
+                "type": "circle",
+                "xsizemode": "pixel",
+                "ysizemode": "pixel",
+                "x0": centre - d / 2,
+                "x1": centre + d / 2,
+                "y0": 0,
+                "y1": d,
+                "line": {"color": theme.INK, "width": 0.8},
+                "fillcolor": "rgba(255,255,255,0.5)",
+            }
+        )
+        notes.append(
+            {
+                "text": f"{troops:,}",
+                "xref": "paper",
+                "yref": "paper",
+                "x": 1.0,
+                "y": 0.01,
+                "xshift": right - largest - 4,
+                "yshift": d - 6,
+                "xanchor": "right",
+                "yanchor": "bottom",
+                "showarrow": False,
+                "font": {"size": 9, "color": theme.INK},
+            }
+        )
+    notes.append(
+        {
+            "text": "Troops",
+            "xref": "paper",
+            "yref": "paper",
+            "x": 1.0,
+            "y": 0.01,
+            "xshift": right,
+            "yshift": largest + 8,
+            "xanchor": "right",
+            "yanchor": "bottom",
+            "showarrow": False,
+            "font": {"size": 10, "color": theme.MUTED},
+        }
+    )
+    return shapes, notes
+
+
+def build_map_figure(
     ds: Dataset,
     selection: Selection,
     today: dt.date | None = None,
-    height: int = 680,
+    height: int = 720,
+    extra_top: int = 0,
     acled: pd.DataFrame | None = None,
+    *,
+    compact: bool = False,
+    width: int | None = None,
+    context: MapContext | None = None,
 ) -> go.Figure:
-    """The map with a play button that animates 1991 → today, one frame per year.
+    """Map of the region (or the selected states) as of the selection's date (default today).
 
-    The Play button and the year slider sit above the map; each frame replaces only the
-    country shading and the site markers (the data that change), which keeps the figure small.
+    ``acled`` is the optional ACLED events layer; it is drawn, aggregated to grid cells, when
+    the selection switches it on (``layer=acled``). ``compact``: the phone version (375 px
+    wide): fewer labels, smaller type and markers. ``width``: the chart's width in px where
+    it is known to differ from the article's ~800 (or a phone's ~375 with ``compact``), e.g.
+    a half-width column: labels are laid out for the plot that width gives.
     """
     today = today_default(today)
-    days = animation_days(today)
-    start_day = selection.as_of_or(today)
-    sites = _Sites.of(ds, selection)
-    timeline = filters.StatusTimeline.of(ds)
-    base = build_map_figure(
+    day = selection.as_of_or(today)
+    ctx = context or MapContext.of(
         ds,
-        selection.with_(as_of=start_day),
+        selection,
         today,
         height=height,
-        extra_top=92,
-        sites=sites,
+        extra_top=extra_top,
+        compact=compact,
         acled=acled,
-        site_mode="base",
+        width=None if width is None else width - 20,  # the figure's 10 px side margins
     )
-    n_status = len(theme.STATUS_ORDER)
-    first_site = n_status + (1 if ds.crimea_geojson else 0) + 1
-    indices = list(range(n_status)) + [first_site + i for i in range(len(theme.KIND_ORDER))]
-    title = str(base.layout.title.text)
-    frames = [
-        {
-            "name": str(day.year),
-            "data": _status_data(timeline, day) + sites.trace_data(day, "frame"),
-            "traces": indices,
-            "layout": {
-                # Only the heading's date (count 1): the source line's "checked" date stays.
-                "title": {"text": title.replace(f"{start_day:%-d %b %Y}", f"{day:%-d %b %Y}", 1)}
-            },
-        }
-        for day in days
-    ]
-    # The frames are plain dicts built above from the same values as the validated base
-    # traces; plotly's per-frame validation would cost more than building them (0.07-0.1 s).
-    base._frame_objs = tuple(go.Frame(frame, _validate=False) for frame in frames)
-    base.update_traces(showlegend=True, selector={"type": "scattergeo"})
-    animate = {
-        "mode": "immediate",
-        "frame": {"duration": 0, "redraw": True},
-        "transition": {"duration": 0},
+    inset_traces, geo2 = _inset(ctx)
+    fig = go.Figure(_traces(ctx, day) + inset_traces)
+    active = ctx.sites.active(day)
+    shapes, notes = size_key(compact)
+    layout: dict[str, Any] = {
+        "geo": ctx.geo | {"domain": {"x": [0.0, 1.0], "y": [0.0, 1.0]}},
+        "clickmode": "event+select",
+        "dragmode": "pan",
+        "shapes": [] if ctx.sites.clustered else shapes,
+        "annotations": [] if ctx.sites.clustered else notes,
+        "legend": COMPACT_LEGEND if compact else LEGEND,
     }
-    steps = [
-        {"method": "animate", "label": str(day.year), "args": [[str(day.year)], animate]}
-        for day in days
-    ]
-    active = (
-        len(days) - 1
-        if start_day == today
-        else int(np.clip(start_day.year - days[0].year, 0, len(days) - 1))
+    if geo2:
+        layout["geo2"] = geo2
+    frame_layout(
+        fig,
+        title=f"Russian military presence, {day:%-d %b %Y}",
+        subtitle=ctx.sites.subtitle(),
+        source=source_line(ds, pd.unique(ctx.sites.sources[active]).tolist()),
+        summary=map_summary(ds, selection, today),
+        height=height,
+        extra_top=extra_top,
+        layout=layout,
     )
-    set_layout(
-        base,
-        updatemenus=[
-            {
-                "type": "buttons",
-                "direction": "left",
-                "x": 0.0,
-                "y": 1.0,
-                "xanchor": "left",
-                "yanchor": "bottom",
-                "pad": {"b": 50, "r": 8},
-                "showactive": False,
-                "buttons": [
-                    {
-                        "label": "▶ Play 1991 → today",
-                        "method": "animate",
-                        "args": [
-                            None,
-                            {
-                                "frame": {"duration": 700, "redraw": True},
-                                "fromcurrent": False,
-                                "transition": {"duration": 0},
-                            },
-                        ],
-                    },
-                    {
-                        "label": "❚❚ Pause",
-                        "method": "animate",
-                        "args": [
-                            [None],
-                            {
-                                "mode": "immediate",
-                                "frame": {"duration": 0},
-                                "transition": {"duration": 0},
-                            },
-                        ],
-                    },
-                ],
-            }
-        ],
-        sliders=[
-            {
-                "active": active,
-                "steps": steps,
-                "x": 0.0,
-                "len": 1.0,
-                "y": 1.0,
-                "yanchor": "bottom",
-                "pad": {"t": 0, "b": 4},
-                "currentvalue": {"prefix": "Showing ", "font": {"size": 12}, "xanchor": "right"},
-                "font": {"size": 9},
-                "ticklen": 3,
-            }
-        ],
-    )
-    return base
+    return fig

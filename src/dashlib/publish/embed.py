@@ -174,12 +174,39 @@ def shows_view(fig: go.Figure, view: dict[str, Any]) -> bool:
     return all(_same(value, view.get(key)) for key, value in actual.items())
 
 
+def zooms_into_view(fig: go.Figure, view: dict[str, Any]) -> bool:
+    """Whether every map of the figure (a country zoom, its locator inset) frames a part
+    of ``view``'s lon/lat ranges in the same projection: the region file then holds it."""
+    if not view or "lonaxis" not in view:
+        return False
+    for name in ("geo", "geo2", "geo3"):
+        geo = fig.layout[name] if name in fig.layout else None
+        if geo is None or (name != "geo" and geo.lonaxis.range is None):
+            continue
+        lon, lat = geo.lonaxis.range, geo.lataxis.range
+        if lon is None or lat is None or geo.projection.type != view.get("type"):
+            return False
+        (lo0, lo1), (la0, la1) = view["lonaxis"], view["lataxis"]
+        if not (lo0 <= lon[0] <= lon[1] <= lo1 and la0 <= lat[0] <= lat[1] <= la1):
+            return False
+        if geo.projection.scale not in (None, 1) or geo.center.lon is not None:
+            return False
+        # Turned to the middle of its own longitudes, as dashlib.figures.map_view frames it.
+        if not math.isclose(geo.projection.rotation.lon or 0, (lon[0] + lon[1]) / 2, abs_tol=0.01):
+            return False
+        if geo.center.lat is not None:
+            return False
+    return True
+
+
 def topojson_path(fig: go.Figure, name: str) -> Path:
     """The file to seed as base map ``name``: the region cut when it was cut for this very
     view (it then holds everything the map can show), else the whole base map."""
     region = paths.topojson_dir() / REGION_SUBDIR / f"{name}.json"
     data = _read_topojson(region)
-    if data is not None and shows_view(fig, data.get("view") or {}):
+    if data is not None and (
+        shows_view(fig, data.get("view") or {}) or zooms_into_view(fig, data.get("view") or {})
+    ):
         return region
     return paths.topojson_dir() / f"{name}.json"
 

@@ -40,7 +40,7 @@ import plotly.graph_objects as go
 from dashlib import paths
 from dashlib.data.dataset import Dataset
 from dashlib.figures import build_map_animation, build_map_figure, build_timeline_figure, theme
-from dashlib.figures.map import animation_days
+from dashlib.figures.map_animation import animation_days
 from dashlib.publish.embed import embed_url, iframe_code, iframe_snippet, standalone_html
 from dashlib.query.selection import Selection
 from dashlib.query.tables import sites_table, timeline_table
