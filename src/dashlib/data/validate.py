@@ -26,6 +26,7 @@ import shapely
 from dashlib.data import dates
 from dashlib.data.csvio import RawTable
 from dashlib.data.geo import EARTH_RADIUS_KM, CountryShapes
+from dashlib.data.lists import split_list
 from dashlib.data.problems import Problem
 from dashlib.data.schema import ColumnRules, Resource, Rule, column_rules, pandera_schema
 
@@ -290,13 +291,6 @@ def _first_line_of(raw: RawTable, name: str, value: Any, index: Any) -> int | No
     if index is not None and not pd.isna(index) and first == int(index) and len(matches) > 1:
         first = int(matches[1])
     return raw.lines[first]
-
-
-def split_list(value: Any) -> list[str]:
-    """Items of a semicolon-separated cell ('' or NA gives [])."""
-    if value is None or (not isinstance(value, str) and pd.isna(value)):
-        return []
-    return [item.strip() for item in str(value).split(";") if item.strip()]
 
 
 def cross_checks(
@@ -682,10 +676,3 @@ def _surely_within(
             points = shapely.points(lons[outside], lats[outside])
             near[outside] = shapely.dwithin(geom, points, _SURELY_WITHIN_DEGREES)
     return near
-
-
-def all_problems(groups: Iterable[list[Problem]]) -> list[Problem]:
-    out: list[Problem] = []
-    for group in groups:
-        out += group
-    return out

@@ -52,10 +52,6 @@ class SaveResult:
     backup: Path | None = None
 
 
-def file_digest(path: Path) -> str:
-    return hashlib.sha256(path.read_bytes()).hexdigest()
-
-
 def read_table(data_dir: Path, table: str) -> tuple[pd.DataFrame, str]:
     """The table's cells as text (empty cells as ''), and the file digest to save against."""
     resource = read_package(data_dir)[table]

@@ -10,7 +10,7 @@ from typing import Any
 import plotly.graph_objects as go
 
 from dashlib.data.dataset import Dataset
-from dashlib.data.validate import split_list
+from dashlib.data.lists import split_list
 from dashlib.figures import theme
 
 

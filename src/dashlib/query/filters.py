@@ -11,7 +11,7 @@ import numpy as np
 import pandas as pd
 
 from dashlib.data.dataset import Dataset
-from dashlib.data.validate import split_list
+from dashlib.data.lists import split_list
 from dashlib.query.prepared import lru
 from dashlib.query.selection import Selection
 

@@ -20,7 +20,7 @@ def _names(ds: Dataset) -> dict[str, str]:
 
 
 def _urls(ds: Dataset, cell: object) -> str:
-    from dashlib.data.validate import split_list
+    from dashlib.data.lists import split_list
 
     labels = ds.source_labels  # built once per dataset
     return " ".join(labels[s][2] for s in split_list(cell) if s in labels)

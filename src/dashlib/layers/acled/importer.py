@@ -33,7 +33,6 @@ repository ships no ACLED rows (see ``data/acled/README.md``).
 from __future__ import annotations
 
 import csv
-import datetime as dt
 import io
 import os
 import re
@@ -640,9 +639,3 @@ def aggregate_for_timeline(
     out["events"] = out["events"].astype("int64")
     out["fatalities"] = out["fatalities"].astype("int64")
     return out.reset_index(drop=True)
-
-
-def credit_line(imported_on: dt.date | None = None) -> str:
-    """The attribution to show on every view of the layer."""
-    when = f" (imported {imported_on.isoformat()})" if imported_on else ""
-    return f"Event data: {CREDIT}{when}. Used under ACLED's terms of use."
