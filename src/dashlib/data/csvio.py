@@ -56,6 +56,16 @@ class RawTable:
     columns: dict[str, int]
     problems: list[Problem] = field(default_factory=list)
 
+    def line_of(self, index: Any) -> int:
+        """The spreadsheet line of the row labelled ``index`` (0 when there is none)."""
+        return self.lines[int(index)] if index is not None and not pd.isna(index) else 0
+
+    def problem(self, index: Any, column: str, message: str, hint: str = "") -> Problem:
+        """A :class:`Problem` in the cell of row ``index`` and ``column``."""
+        return Problem(
+            self.file, self.line_of(index), self.columns.get(column, 0), message, hint, column
+        )
+
 
 def _decode(file: str, data: bytes) -> tuple[str | None, list[Problem]]:
     if data.startswith(b"\xef\xbb\xbf"):
