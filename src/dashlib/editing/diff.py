@@ -106,15 +106,25 @@ class TableDiff:
             parts.append(f"column(s) removed: {', '.join(self.columns_removed)}")
         return f"{self.file}: {', '.join(parts)}"
 
-    def lines(self) -> list[str]:
-        """One line per column, added row, removed row and changed cell, prefixed by the file."""
-        out = [f"{self.file}: + column {c}" for c in self.columns_added]
-        out += [f"{self.file}: - column {c}" for c in self.columns_removed]
-        out += [f"{self.file}: + {k}" for k in self.added]
-        out += [f"{self.file}: - {k}" for k in self.removed]
+    def entries(self) -> list[str]:
+        """One line per column, added row, removed row and changed cell (``+ id``, ``- id``,
+        ``~ id: field old → new``): what ``dashlib diff`` prints and the corrections log keeps."""
+        out = [f"+ column {c}" for c in self.columns_added]
+        out += [f"- column {c}" for c in self.columns_removed]
+        out += [f"+ {k}" for k in self.added]
+        out += [f"- {k}" for k in self.removed]
         for row in self.changed:
-            out += [f"{self.file}: ~ {row.key}: {change}" for change in row.changes]
+            out += [f"~ {row.key}: {change}" for change in row.changes]
         return out
+
+    def lines(self) -> list[str]:
+        """:meth:`entries`, each prefixed by the file."""
+        return [f"{self.file}: {entry}" for entry in self.entries()]
+
+    @property
+    def row_keys(self) -> list[str]:
+        """Keys of every row added, removed or changed, sorted."""
+        return sorted({*self.added, *self.removed, *(row.key for row in self.changed)})
 
     def to_dict(self) -> dict[str, Any]:
         return {
