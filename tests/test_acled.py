@@ -14,14 +14,10 @@ import pytest
 
 from dashlib.__main__ import main
 from dashlib.data.problems import DataError
-from dashlib.layers.acled.importer import (
-    CREDIT,
-    aggregate_for_map,
-    aggregate_for_timeline,
-    import_export,
-    layer_path,
-    load_acled,
-)
+from dashlib.layers.acled import CREDIT
+from dashlib.layers.acled.aggregate import aggregate_for_map, aggregate_for_timeline
+from dashlib.layers.acled.importer import import_export
+from dashlib.layers.acled.store import layer_path, load_acled
 
 from conftest import FIXTURES, REPO
 

@@ -11,7 +11,8 @@ from streamlit.testing.v1 import AppTest
 
 from dashlib.data.dataset import load
 from dashlib.figures import build_map_figure, build_timeline_figure
-from dashlib.layers.acled.importer import import_export, load_acled
+from dashlib.layers.acled.importer import import_export
+from dashlib.layers.acled.store import load_acled
 from dashlib.query.selection import Selection
 
 from conftest import FIXTURES, REPO

@@ -59,7 +59,7 @@ def _diff(args: argparse.Namespace) -> int:
 
 
 def _import_acled(args: argparse.Namespace) -> int:
-    from dashlib.layers.acled.importer import cli
+    from dashlib.layers.acled.cli import cli
 
     return cli(args.export, args.data)
 

@@ -25,8 +25,8 @@ from dashlib.figures.common import (
     source_line,
     today_default,
 )
-from dashlib.layers.acled.importer import CREDIT as ACLED_CREDIT
-from dashlib.layers.acled.importer import aggregate_for_map
+from dashlib.layers.acled.aggregate import CREDIT as ACLED_CREDIT
+from dashlib.layers.acled.aggregate import aggregate_for_map
 from dashlib.query import filters
 from dashlib.query.prepared import lru, row_strings
 from dashlib.query.selection import Selection
