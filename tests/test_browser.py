@@ -28,7 +28,7 @@ from urllib.parse import parse_qs, urlparse
 
 import pytest
 
-from browser_support import (
+from tools.browser import (
     CHROMIUM,
     CHROMIUM_ARGS,
     REPO,
@@ -39,6 +39,7 @@ from browser_support import (
     settle,
     start_app,
 )
+
 from conftest import missing_tool
 
 pytestmark = pytest.mark.browser

@@ -33,8 +33,8 @@ from dashlib.publish.embed import (
     topojson_text,
 )
 from dashlib.query.selection import Selection
+from tools.browser import CHROMIUM, CHROMIUM_ARGS
 
-from browser_support import CHROMIUM, CHROMIUM_ARGS
 from conftest import FIXTURES, REPO, edit, missing_tool
 
 HAVE_CHROMIUM = os.access(CHROMIUM, os.X_OK)

@@ -6,7 +6,6 @@ from __future__ import annotations
 import datetime as dt
 import json
 import os
-import sys
 from pathlib import Path
 
 import plotly.io as pio
@@ -19,10 +18,9 @@ from dashlib.figures.timeline import MAX_EVENT_MARKERS
 from dashlib.query.selection import Selection
 from dashlib.query.summaries import key_figures
 from dashlib.query.tables import events_table, sites_table
+from tools.generate import generate
 
 REPO = Path(__file__).resolve().parents[1]
-sys.path.insert(0, str(REPO))
-from bench.generate import generate  # noqa: E402
 
 TODAY = dt.date(2026, 11, 27)
 
