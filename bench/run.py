@@ -584,7 +584,7 @@ def embed_weight(out: Path, exported: Path) -> dict[str, Any]:
 
     from dashlib.data.dataset import load
     from dashlib.figures import build_map_figure, build_timeline_figure
-    from dashlib.publish.embed import standalone_html
+    from dashlib.publish.pages import standalone_html
     from dashlib.query.selection import Selection
 
     ds = load(DATA)

@@ -47,7 +47,7 @@ def _validate(args: argparse.Namespace) -> int:
 
 
 def _export(args: argparse.Namespace) -> int:
-    from dashlib.publish.export import cli  # plotly and kaleido load only for this sub-command
+    from dashlib.publish.cli import cli  # plotly and kaleido load only for this sub-command
 
     return cli(args)
 

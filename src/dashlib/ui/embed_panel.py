@@ -12,16 +12,11 @@ import plotly.graph_objects as go
 import plotly.io as pio
 import streamlit as st
 
-from dashlib.publish.embed import iframe_snippet, standalone_html
-from dashlib.publish.export import (
-    ARTICLE_SCALE,
-    ARTICLE_WIDTH,
-    INSTALL_HINT,
-    csv_bytes,
-    find_browser,
-    static_figure,
-    topojson_url,
-)
+from dashlib.publish.browser import INSTALL_HINT, find_browser
+from dashlib.publish.csvsafe import csv_bytes
+from dashlib.publish.embed import iframe_snippet
+from dashlib.publish.images import ARTICLE_SCALE, ARTICLE_WIDTH, static_figure, topojson_url
+from dashlib.publish.pages import standalone_html
 from dashlib.query.selection import Selection
 from dashlib.ui.components import lazy_expander
 
