@@ -11,7 +11,6 @@ from __future__ import annotations
 
 import json
 from dataclasses import dataclass
-from functools import cache
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
@@ -44,12 +43,6 @@ class Resource:
 def read_package(data_dir: Path) -> dict[str, Resource]:
     """Resources of ``data_dir/datapackage.json`` by name, in declared order."""
     package = json.loads((data_dir / PACKAGE_FILE).read_text(encoding="utf-8"))
-    return _resources(json.dumps(package, sort_keys=True))
-
-
-@cache
-def _resources(package_json: str) -> dict[str, Resource]:
-    package = json.loads(package_json)
     out: dict[str, Resource] = {}
     for res in package["resources"]:
         schema = res["schema"]
@@ -78,15 +71,10 @@ def pandera_schema(resource: Resource) -> pa.DataFrameSchema:
     Nullable pandas dtypes replace numpy ones (a CSV cell may be empty), enums are checked as
     strings, and ``date``/``boolean`` fields are checked for the exact spelling we accept.
     """
-    return _pandera_schema(resource.raw_schema)
-
-
-@cache
-def _pandera_schema(raw_schema: str) -> pa.DataFrameSchema:
     import pandera.pandas as pa
     from pandera.io import pandas_io
 
-    table_schema = json.loads(raw_schema)
+    table_schema = json.loads(resource.raw_schema)
     specs = {f["name"]: f for f in table_schema["fields"]}
     schema = pandas_io.from_frictionless_schema(table_schema)
     columns = {}
