@@ -1,6 +1,6 @@
 """Real-browser tests: Debian's Chromium, driven by playwright, against ``streamlit run``.
 
-Run them with ``pytest -m browser tests/test_browser.py``. They need /usr/bin/chromium: without
+Run them with ``pytest -m browser tests/browser/``. They need /usr/bin/chromium: without
 it they skip with a note, except under CI (``CI`` set), where a missing browser is a failure.
 Never ``playwright install`` here: it downloads a browser, which cannot work offline.
 
@@ -44,7 +44,7 @@ from conftest import missing_tool
 
 pytestmark = pytest.mark.browser
 
-FIXTURES = Path(__file__).parent / "fixtures"
+FIXTURES = Path(__file__).parents[1] / "fixtures"
 CHART = '[data-testid="stPlotlyChart"] .main-svg'
 # plotly draws the base map (land, country outlines) into .geolayer and one path per
 # choropleth country into .choroplethlocation; both need the topojson the app serves itself
