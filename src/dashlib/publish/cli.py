@@ -23,7 +23,7 @@ from dashlib.publish.export import (
     ExportResult,
     run_export,
 )
-from dashlib.query.selection import Selection
+from dashlib.query.selection import Selection, parse_for
 
 
 class SelectionError(ValueError):
@@ -35,13 +35,7 @@ def parse_selection(
 ) -> Selection:
     """The selection from URL-style parameters; any dropped value is an error (one line)."""
     given = {k: v for k, v in params.items() if v not in (None, "")}
-    selection, notes = Selection.from_params(
-        given,
-        countries=set(ds.countries["iso3"]),
-        kinds=set(theme.KIND_ORDER),
-        interventions=set(ds.interventions["intervention_id"]),
-        today=today,
-    )
+    selection, notes = parse_for(ds, given, today)
     if notes:
         problems = [re.sub(r"^Ignored ", "", n).rstrip(".") for n in notes]
         hint = ""

@@ -16,6 +16,10 @@ from __future__ import annotations
 import datetime as dt
 from collections.abc import Collection, Mapping
 from dataclasses import dataclass, field, replace
+from typing import TYPE_CHECKING
+
+if TYPE_CHECKING:
+    from dashlib.data.dataset import Dataset
 
 PARAMS = ("country", "from", "to", "date", "kind", "q", "intervention", "layer")
 LAYERS = ("acled",)  # optional layers a reader can switch on
@@ -151,3 +155,19 @@ class Selection:
             notes=tuple(notes),
         )
         return selection, notes
+
+
+def parse_for(
+    ds: Dataset, params: Mapping[str, str | list[str]], today: dt.date | None = None
+) -> tuple[Selection, list[str]]:
+    """:meth:`Selection.from_params` against what ``ds`` holds: its countries and
+    interventions, and the kinds the figures know."""
+    from dashlib.figures.theme import KIND_ORDER
+
+    return Selection.from_params(
+        params,
+        countries=set(ds.countries["iso3"]),
+        kinds=set(KIND_ORDER),
+        interventions=set(ds.interventions["intervention_id"]),
+        today=today,
+    )

@@ -16,13 +16,20 @@ from dashlib.layers.acled import CREDIT
 __all__ = ["CREDIT", "aggregate_for_map", "aggregate_for_timeline"]
 
 
+def _empty(dtypes: dict[str, str]) -> pd.DataFrame:
+    return pd.DataFrame({name: pd.Series(dtype=dtype) for name, dtype in dtypes.items()})
+
+
 def _selected(
-    frame: pd.DataFrame,
+    frame: pd.DataFrame | None,
     countries: Iterable[str] | None,
     date_from: Any,
     date_to: Any,
 ) -> pd.DataFrame:
-    """Rows in ``countries`` (all when empty or None) with ``when`` within the dates."""
+    """Rows in ``countries`` (all when empty or None) with ``when`` within the dates (an
+    empty frame when there is no layer)."""
+    if frame is None or frame.empty:
+        return pd.DataFrame()
     when = frame["when"] if "when" in frame else pd.to_datetime(frame["event_date"])
     mask = pd.Series(True, index=frame.index)
     codes = list(countries or [])
@@ -37,8 +44,23 @@ def _selected(
     return out
 
 
-MAP_COLUMNS = ["lat", "lon", "events", "fatalities", "first_date", "last_date", "country_iso3"]
-TIMELINE_COLUMNS = ["country_iso3", "period_start", "events", "fatalities"]
+MAP_DTYPES = {
+    "lat": "float64",
+    "lon": "float64",
+    "events": "int64",
+    "fatalities": "int64",
+    "first_date": "datetime64[ns]",
+    "last_date": "datetime64[ns]",
+    "country_iso3": "string",
+}
+TIMELINE_DTYPES = {
+    "country_iso3": "string",
+    "period_start": "datetime64[ns]",
+    "events": "int64",
+    "fatalities": "int64",
+}
+MAP_COLUMNS = list(MAP_DTYPES)
+TIMELINE_COLUMNS = list(TIMELINE_DTYPES)
 PERIODS = {"D": "D", "W": "W", "MS": "M", "QS": "Q", "YS": "Y"}
 
 
@@ -58,22 +80,9 @@ def aggregate_for_map(
     """
     if cell_degrees <= 0:
         raise ValueError("cell_degrees must be positive")
-    empty = pd.DataFrame(
-        {
-            "lat": pd.Series(dtype="float64"),
-            "lon": pd.Series(dtype="float64"),
-            "events": pd.Series(dtype="int64"),
-            "fatalities": pd.Series(dtype="int64"),
-            "first_date": pd.Series(dtype="datetime64[ns]"),
-            "last_date": pd.Series(dtype="datetime64[ns]"),
-            "country_iso3": pd.Series(dtype="string"),
-        }
-    )
-    if frame is None or frame.empty:
-        return empty
     sel = _selected(frame, countries, date_from, date_to)
     if sel.empty:
-        return empty
+        return _empty(MAP_DTYPES)
     lat = sel["latitude"].astype("float64")
     lon = sel["longitude"].astype("float64")
     work = pd.DataFrame(
@@ -118,19 +127,9 @@ def aggregate_for_timeline(
     """
     if freq not in PERIODS:
         raise ValueError(f"freq must be one of {', '.join(PERIODS)}")
-    empty = pd.DataFrame(
-        {
-            "country_iso3": pd.Series(dtype="string"),
-            "period_start": pd.Series(dtype="datetime64[ns]"),
-            "events": pd.Series(dtype="int64"),
-            "fatalities": pd.Series(dtype="int64"),
-        }
-    )
-    if frame is None or frame.empty:
-        return empty
     sel = _selected(frame, countries, date_from, date_to)
     if sel.empty:
-        return empty
+        return _empty(TIMELINE_DTYPES)
     period = sel["when"].dt.to_period(PERIODS[freq])
     work = pd.DataFrame(
         {
