@@ -53,7 +53,7 @@ def _export(args: argparse.Namespace) -> int:
 
 
 def _diff(args: argparse.Namespace) -> int:
-    from dashlib.editing.diff import cli
+    from dashlib.editing.cli import cli
 
     return cli(args.old_dir, args.new_dir, as_json=args.json)
 

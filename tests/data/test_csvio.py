@@ -19,6 +19,7 @@ from hypothesis import given, settings
 from hypothesis import strategies as st
 
 from dashlib.data import csvio as csvfile
+from dashlib.data import csvproblems
 from dashlib.data.csvio import RawTable, _parse, _parse_fast, read_csv
 from dashlib.data.dataset import check
 from dashlib.data.schema import read_package
@@ -112,7 +113,7 @@ def test_fast_reader_declines_what_it_cannot_number(text: str, tmp_path: Path) -
 def reference_read(path: Path, expected: list[str] = EXPECTED) -> RawTable:
     """read_csv as it was before the fast reader: decode, refuse an empty file, csv module."""
     data = path.read_bytes()
-    text, problems = csvfile._decode("t.csv", data)
+    text, problems = csvproblems.decode("t.csv", data)
     if text is None:
         return csvfile._empty("t.csv", expected, problems)
     if not text.strip():
