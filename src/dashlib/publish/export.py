@@ -106,27 +106,7 @@ def run_export(
         batches[chart.name] = image_jobs(fig, out_dir / chart.name)
 
     if images:
-        try:
-            times, result.browser_start, errors = render_images(batches, browser)
-        except ChromiumMissing as err:
-            result.image_error = str(err)
-        except Exception as err:  # noqa: BLE001 - a browser crash must not lose the HTML/CSV
-            result.image_error = f"PNG/SVG not written: {type(err).__name__}: {err}"
-        else:
-            for name, seconds in times.items():
-                result.times[name].images = seconds
-            if errors:
-                result.image_error = f"{len(errors)} image(s) failed: " + "; ".join(errors)
-            for chart in charts:
-                svg = out_dir / f"{chart.name}.svg"
-                if svg.exists():
-                    meta = figures[chart.name].layout.meta or {}
-                    describe_svg(svg, str(meta.get("title", "")), str(meta.get("summary", "")))
-                for job in batches[chart.name]:
-                    if Path(job["path"]).exists():
-                        result.files.append(Path(job["path"]))
-        if result.image_error:
-            result.exit_code = EXIT_NO_IMAGES
+        _write_images(result, batches, figures, browser)
 
     gallery = out_dir / "index.html"
     gallery.write_text(
@@ -136,3 +116,33 @@ def run_export(
     result.files.append(gallery)
     result.wall = time.perf_counter() - started
     return result
+
+
+def _write_images(
+    result: ExportResult,
+    batches: dict[str, list[dict[str, Any]]],
+    figures: dict[str, go.Figure],
+    browser: str | None,
+) -> None:
+    """Render every chart's PNG/SVG in one browser; note what failed in ``result``."""
+    try:
+        times, result.browser_start, errors = render_images(batches, browser)
+    except ChromiumMissing as err:
+        result.image_error = str(err)
+    except Exception as err:  # noqa: BLE001 - a browser crash must not lose the HTML/CSV
+        result.image_error = f"PNG/SVG not written: {type(err).__name__}: {err}"
+    else:
+        for name, seconds in times.items():
+            result.times[name].images = seconds
+        if errors:
+            result.image_error = f"{len(errors)} image(s) failed: " + "; ".join(errors)
+        for chart in result.charts:
+            svg = result.out_dir / f"{chart.name}.svg"
+            if svg.exists():
+                meta = figures[chart.name].layout.meta or {}
+                describe_svg(svg, str(meta.get("title", "")), str(meta.get("summary", "")))
+            result.files += [
+                Path(j["path"]) for j in batches[chart.name] if Path(j["path"]).exists()
+            ]
+    if result.image_error:
+        result.exit_code = EXIT_NO_IMAGES
