@@ -30,17 +30,15 @@ from pathlib import Path
 from typing import Any
 
 REPO = Path(__file__).resolve().parents[1]
-sys.path.insert(0, str(REPO / "tests"))  # browser_support: the tests' server + browser helpers
 sys.path.insert(0, str(REPO))
 
-from bench.generate import generate, plant_problems  # noqa: E402
-
-from browser_support import (  # noqa: E402
+from tools.browser import (  # noqa: E402
     CHROMIUM,
     CHROMIUM_ARGS,
     AppServer,
     start_app,
 )
+from tools.generate import generate, plant_problems  # noqa: E402
 
 PY = sys.executable
 DATA = REPO / "data"
@@ -206,7 +204,7 @@ def _git_head() -> str:
 
 
 def start_server(script: str, data_dir: Path, log_path: Path, timeout: float = 60) -> AppServer:
-    """``streamlit run SCRIPT`` on a free 127.0.0.1 port (tests/browser_support.start_app)."""
+    """``streamlit run SCRIPT`` on a free 127.0.0.1 port (tools.browser.start_app)."""
     return start_app(data_dir, log_path, timeout=timeout, script=script)
 
 
@@ -586,7 +584,7 @@ def embed_weight(out: Path, exported: Path) -> dict[str, Any]:
 
     from dashlib.data.dataset import load
     from dashlib.figures import build_map_figure, build_timeline_figure
-    from dashlib.publish.embed import standalone_html
+    from dashlib.publish.pages import standalone_html
     from dashlib.query.selection import Selection
 
     ds = load(DATA)

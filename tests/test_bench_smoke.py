@@ -16,7 +16,8 @@ from typing import Any
 
 import pytest
 
-from browser_support import CHROMIUM, REPO
+from tools.browser import CHROMIUM, REPO
+
 from conftest import missing_tool
 
 pytestmark = pytest.mark.browser
@@ -33,7 +34,6 @@ def _lookup(data: dict[str, Any], dotted: str) -> Any:
 def test_bench_quick_writes_every_figure(tmp_path: Path) -> None:
     if not CHROMIUM.exists():
         missing_tool(f"{CHROMIUM} not found: the benchmarks drive Debian's Chromium")
-    sys.path.insert(0, str(REPO))
     from bench.run import FIGURE_KEYS
 
     done = subprocess.run(

@@ -36,3 +36,15 @@ def test_readme_has_the_two_commands() -> None:
     readme = (REPO / "README.md").read_text(encoding="utf-8")
     assert "make run" in readme and "make test" in readme
     assert "make test" in (REPO / ".ci" / "run").read_text(encoding="utf-8")
+
+
+def test_architecture_names_only_modules_that_exist() -> None:
+    import re
+
+    text = (REPO / "ARCHITECTURE.md").read_text(encoding="utf-8")
+    named = set(re.findall(r"`([\w/]+\.(?:py|html|md)|[\w/]+/)`", text))
+    named = {n for n in named if not re.search(r"(^|/)(test_)?x[./]", n)}  # placeholders
+    assert len(named) > 15
+    roots = (REPO / "src" / "dashlib", REPO / "src", REPO)
+    missing = [n for n in sorted(named) if not any((root / n).exists() for root in roots)]
+    assert missing == [], f"ARCHITECTURE.md names what does not exist: {missing}"

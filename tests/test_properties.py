@@ -7,6 +7,7 @@ import shutil
 import tempfile
 from pathlib import Path
 
+import pytest
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
@@ -57,6 +58,7 @@ def mutate(data: bytes, op: tuple) -> bytes:  # type: ignore[type-arg]
     return data[:at] + arg + data[at + len(arg) or at + 1 :]
 
 
+@pytest.mark.slow  # 60 whole validations (about 0.5 s each on the fixtures): `make test` only
 @settings(max_examples=60, deadline=None, suppress_health_check=[HealthCheck.too_slow])
 @given(file=st.sampled_from(FILES), ops=st.lists(mutation, min_size=1, max_size=4))
 def test_any_mutation_gives_problems_not_exceptions(file: str, ops: list) -> None:  # type: ignore[type-arg]

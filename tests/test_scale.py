@@ -6,7 +6,6 @@ from __future__ import annotations
 import datetime as dt
 import json
 import os
-import sys
 from pathlib import Path
 
 import plotly.io as pio
@@ -20,10 +19,9 @@ from dashlib.figures.timeline import MAX_EVENT_MARKERS
 from dashlib.query.selection import Selection
 from dashlib.query.summaries import key_figures
 from dashlib.query.tables import events_table, sites_table
+from tools.generate import generate
 
 REPO = Path(__file__).resolve().parents[1]
-sys.path.insert(0, str(REPO))
-from bench.generate import generate  # noqa: E402
 
 TODAY = dt.date(2026, 11, 27)
 
@@ -159,24 +157,6 @@ def test_tables_match_the_filters(shipped: Dataset) -> None:
     assert set(sites_table(shipped, sel, TODAY)["Country"]) <= {"Ukraine"}
 
 
-def test_filter_masks_are_shared_per_view_and_read_only(shipped: Dataset) -> None:
-    from dashlib.query import filters
-
-    sel = Selection(countries=("GEO",))
-    for mask_of in (filters.events_mask, filters.deployments_mask):
-        mask = mask_of(shipped, sel, TODAY)
-        assert mask_of(shipped, Selection(countries=("GEO",)), TODAY) is mask
-        assert mask_of(shipped, Selection(countries=("UKR",)), TODAY) is not mask
-        with pytest.raises(ValueError):
-            mask[0] = not mask[0]  # shared by every reader of the view: nobody may change it
-    # A view that differs only in what a mask does not depend on shares it.
-    assert filters.events_mask(shipped, sel.with_(as_of=dt.date(2000, 1, 1)), TODAY) is (
-        filters.events_mask(shipped, sel, TODAY)
-    )
-    geo = filters.events(shipped, sel, TODAY)
-    assert set(geo["country_iso3"]) == {"GEO"}
-
-
 def test_key_figures_do_not_depend_on_the_cache(shipped: Dataset) -> None:
     first = key_figures(shipped, TODAY)
     first["sites_active"] = -1  # a caller changing its copy must not change the cache
@@ -221,30 +201,3 @@ def test_hover_text_is_built_once_per_dataset(monkeypatch: pytest.MonkeyPatch) -
     build_map_animation(ds, Selection(countries=("UKR",)), TODAY)
     build_map_figure(ds, Selection(as_of=dt.date(2010, 1, 1)), TODAY)
     assert len(calls) == len(ds.deployments)  # other views reuse them
-
-
-def test_readers_arriving_together_share_one_build(shipped: Dataset) -> None:
-    import threading
-
-    from dashlib.query.prepared import lru
-
-    calls: list[int] = []
-    gate = threading.Event()
-
-    def build() -> str:
-        calls.append(1)
-        gate.wait(2)
-        return "figure"
-
-    results: list[str] = []
-    threads = [
-        threading.Thread(target=lambda: results.append(lru(shipped, "test", "view", build)))
-        for _ in range(5)
-    ]
-    for thread in threads:
-        thread.start()
-    gate.set()
-    for thread in threads:
-        thread.join(5)
-    assert results == ["figure"] * 5
-    assert len(calls) == 1

@@ -48,19 +48,19 @@ def _validate(args: argparse.Namespace) -> int:
 
 
 def _export(args: argparse.Namespace) -> int:
-    from dashlib.publish.export import cli  # plotly and kaleido load only for this sub-command
+    from dashlib.publish.cli import cli  # plotly and kaleido load only for this sub-command
 
     return cli(args)
 
 
 def _diff(args: argparse.Namespace) -> int:
-    from dashlib.editing.diff import cli
+    from dashlib.editing.cli import cli
 
     return cli(args.old_dir, args.new_dir, as_json=args.json)
 
 
 def _import_acled(args: argparse.Namespace) -> int:
-    from dashlib.layers.acled.importer import cli
+    from dashlib.layers.acled.cli import cli
 
     return cli(args.export, args.data)
 

@@ -15,7 +15,6 @@ cells) goes through Python's :mod:`csv` module, which counts the lines a spreads
 from __future__ import annotations
 
 import csv
-import difflib
 import io
 from collections.abc import Sequence
 from dataclasses import dataclass, field
@@ -25,6 +24,7 @@ from typing import Any
 import numpy as np
 import pandas as pd
 
+from dashlib.data.csvproblems import decode, header_columns
 from dashlib.data.problems import Problem
 
 # What the frictionless library sets process-wide when it is imported (this reader ran after it
@@ -56,42 +56,15 @@ class RawTable:
     columns: dict[str, int]
     problems: list[Problem] = field(default_factory=list)
 
+    def line_of(self, index: Any) -> int:
+        """The spreadsheet line of the row labelled ``index`` (0 when there is none)."""
+        return self.lines[int(index)] if index is not None and not pd.isna(index) else 0
 
-def _decode(file: str, data: bytes) -> tuple[str | None, list[Problem]]:
-    if data.startswith(b"\xef\xbb\xbf"):
-        data = data[3:]
-    try:
-        return data.decode("utf-8"), []
-    except UnicodeDecodeError as err:
-        line = data.count(b"\n", 0, err.start) + 1
-        column = err.start - (data.rfind(b"\n", 0, err.start) + 1) + 1
-        guess = _guess_encoding(data)
-        return None, [
-            Problem(
-                file,
-                line,
-                column,
-                f"the file is not UTF-8 (byte 0x{data[err.start]:02X} here; it looks like {guess})",
-                "save it again as 'CSV UTF-8 (comma delimited)' in Excel, or as UTF-8 in your "
-                "editor",
-            )
-        ]
-
-
-def _guess_encoding(data: bytes) -> str:
-    # Cyrillic words in Windows-1251 are runs of bytes >= 0xC0; Latin-1 accented letters sit
-    # alone between ASCII letters (café, Chişinău).
-    high = [i for i, b in enumerate(data) if b >= 0x80]
-    if not high:
-        return "another encoding"
-    in_runs = sum(
-        1
-        for i in high
-        if (i > 0 and data[i - 1] >= 0x80) or (i + 1 < len(data) and data[i + 1] >= 0x80)
-    )
-    if in_runs / len(high) > 0.5:
-        return "Windows-1251 (Cyrillic) from Excel"
-    return "Latin-1 / Windows-1252 from Excel"
+    def problem(self, index: Any, column: str, message: str, hint: str = "") -> Problem:
+        """A :class:`Problem` in the cell of row ``index`` and ``column``."""
+        return Problem(
+            self.file, self.line_of(index), self.columns.get(column, 0), message, hint, column
+        )
 
 
 def _empty(file: str, expected: list[str], problems: list[Problem] | None = None) -> RawTable:
@@ -125,11 +98,11 @@ def read_csv(path: Path, expected: list[str], name: str | None = None) -> RawTab
         )
     body = data[3:] if data.startswith(b"\xef\xbb\xbf") else data
     if _starts_with_text(body):
-        # Not blank: Arrow may read it (what is not UTF-8 it refuses, and _decode says where).
+        # Not blank: Arrow may read it (it refuses what is not UTF-8; decode() says where).
         fast = _parse_fast(file, body, expected)
         if fast is not None:
             return fast
-    text, problems = _decode(file, data)
+    text, problems = decode(file, data)
     if text is None:
         return _empty(file, expected, problems)
     if not text or text.isspace():
@@ -197,7 +170,7 @@ def _parse(file: str, text: str, expected: list[str]) -> RawTable:
         )
         return _empty(file, expected, problems)
 
-    checked = _header(file, rows[0], expected, problems)
+    checked = header_columns(file, rows[0], expected, problems)
     if checked is None:
         return _empty(file, expected, problems)
     header, columns = checked
@@ -226,29 +199,6 @@ def _parse(file: str, text: str, expected: list[str]) -> RawTable:
         position = columns.get(name, 0)
         cells[name] = [r[position - 1] for r in kept_rows] if position else None
     return RawTable(file, _frame(cells, len(kept_rows)), kept_lines, columns, problems)
-
-
-def _header(
-    file: str, cells: list[str], expected: list[str], problems: list[Problem]
-) -> tuple[list[str], dict[str, int]] | None:
-    """The stripped header and each expected column's position; None for a non-comma file."""
-    header = [h.strip() for h in cells]
-    if len(header) == 1 and len(expected) > 1:
-        for sep, label in ((";", "semicolons"), ("\t", "tabs")):
-            if sep in header[0]:
-                problems.append(
-                    Problem(
-                        file,
-                        1,
-                        1,
-                        f"the columns are separated by {label}, not commas",
-                        "save as 'CSV UTF-8 (comma delimited)', or change the list separator",
-                    )
-                )
-                return None
-    columns, header_problems = _check_header(file, header, expected)
-    problems += header_problems
-    return header, columns
 
 
 def _frame(cells: dict[str, Any], length: int) -> pd.DataFrame:
@@ -342,7 +292,7 @@ def _parse_fast(file: str, data: bytes, expected: list[str]) -> RawTable | None:
     problems: list[Problem] = []
     _allow_long_cells()
     cells = next(csv.reader([first_line], strict=True))
-    checked = _header(file, cells, expected, problems)
+    checked = header_columns(file, cells, expected, problems)
     if checked is None:
         return None  # not comma-separated: the csv module's reader reports it (after UTF-8)
     header, columns = checked
@@ -390,62 +340,3 @@ def _parse_fast(file: str, data: bytes, expected: list[str]) -> RawTable | None:
     }
     lines = (keep + 2).tolist()
     return RawTable(file, _frame(picked, table.num_rows), lines, columns, problems)
-
-
-def _check_header(
-    file: str, header: list[str], expected: list[str]
-) -> tuple[dict[str, int], list[Problem]]:
-    problems: list[Problem] = []
-    columns: dict[str, int] = {}
-    seen: dict[str, int] = {}
-    for position, name in enumerate(header, start=1):
-        if name in seen:
-            problems.append(
-                Problem(
-                    file,
-                    1,
-                    position,
-                    f"column '{name}' appears twice (also column {seen[name]})",
-                    "delete or rename one of them",
-                )
-            )
-            continue
-        seen[name] = position
-        if name in expected:
-            columns[name] = position
-    unknown = [n for n in seen if n not in expected]
-    missing = [n for n in expected if n not in seen]
-    for name in unknown:
-        close = difflib.get_close_matches(name, missing, n=1, cutoff=0.6)
-        if close:
-            problems.append(
-                Problem(
-                    file,
-                    1,
-                    seen[name],
-                    f"unknown column '{name}'",
-                    f"did you mean '{close[0]}'? rename the column header",
-                )
-            )
-        else:
-            problems.append(
-                Problem(
-                    file,
-                    1,
-                    seen[name],
-                    f"unexpected extra column '{name}'",
-                    "delete it, or add it to data/datapackage.json first",
-                )
-            )
-    for name in missing:
-        position = expected.index(name) + 1
-        problems.append(
-            Problem(
-                file,
-                1,
-                position,
-                f"column '{name}' is missing",
-                f"add a column headed '{name}' (expected columns: {','.join(expected)})",
-            )
-        )
-    return columns, problems

@@ -22,8 +22,9 @@ import pandas as pd
 
 from dashlib import paths
 from dashlib.data import dates
+from dashlib.data.checks import editorial_checks
+from dashlib.data.checks.quotations import ARTICLES_DIR
 from dashlib.data.csvio import RawTable, read_csv
-from dashlib.data.editorial import ARTICLES_DIR, editorial_checks, publisher_label
 from dashlib.data.geo import (
     COUNTRIES_FILE,
     CRIMEA_FILE,
@@ -33,6 +34,7 @@ from dashlib.data.geo import (
     read_geojson,
 )
 from dashlib.data.problems import DataError, Problem
+from dashlib.data.publishers import publisher_label
 from dashlib.data.schema import PACKAGE_FILE, Resource, package_metadata, read_package
 from dashlib.data.validate import cross_checks, type_table
 
@@ -256,23 +258,15 @@ def _derive(name: str, frame: pd.DataFrame) -> pd.DataFrame:
         if spec_bool:
             out[column] = out[column] == "true"
     if "start_date" in out:
-        out["start"] = out["start_date"].map(dates.period_start).astype("datetime64[ns]")
-        out["end"] = (
-            out["end_date"]
-            .map(lambda v: pd.NaT if pd.isna(v) else dates.period_end(v))
-            .astype("datetime64[ns]")
-        )
+        out["start"], _ = dates.column_bounds(out["start_date"])
+        _, out["end"] = dates.column_bounds(out["end_date"])
         out["ongoing"] = out["end_date"].isna()
     if name == "territories":
-        out["start"] = out["since"].map(dates.period_start).astype("datetime64[ns]")
-        out["end"] = (
-            out["until"]
-            .map(lambda v: pd.NaT if pd.isna(v) else dates.period_end(v))
-            .astype("datetime64[ns]")
-        )
+        out["start"], _ = dates.column_bounds(out["since"])
+        _, out["end"] = dates.column_bounds(out["until"])
         out["ongoing"] = out["until"].isna()
     if name == "events":
-        out["when"] = out["date"].map(dates.period_start).astype("datetime64[ns]")
+        out["when"], _ = dates.column_bounds(out["date"])
     for column in out.columns:
         if str(out[column].dtype) == "string":
             out[column] = out[column].astype(object).where(out[column].notna(), None)

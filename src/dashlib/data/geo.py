@@ -9,7 +9,6 @@ from __future__ import annotations
 import json
 import math
 from collections.abc import Sequence
-from functools import cache
 from pathlib import Path
 from typing import Any
 
@@ -67,17 +66,12 @@ class CountryShapes:
         return out
 
 
-@cache
-def _load_json(path: str, mtime: float) -> dict[str, Any]:
-    return dict(json.loads(Path(path).read_text(encoding="utf-8")))
-
-
 def read_geojson(data_dir: Path, name: str) -> dict[str, Any] | None:
     """A committed GeoJSON file of ``data_dir/geo``, or None when it is absent."""
     path = data_dir / GEO_DIR / name
     if not path.exists():
         return None
-    return _load_json(str(path), path.stat().st_mtime)
+    return dict(json.loads(path.read_text(encoding="utf-8")))
 
 
 def for_plotly(geojson: dict[str, Any]) -> dict[str, Any]:

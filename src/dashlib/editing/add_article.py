@@ -22,7 +22,8 @@ import pandas as pd
 
 from dashlib import paths
 from dashlib.data import dates
-from dashlib.data.editorial import ARTICLES_DIR, normal_url
+from dashlib.data.checks.quotations import ARTICLES_DIR
+from dashlib.data.checks.sources import normal_url
 from dashlib.data.problems import Problem
 from dashlib.editing.save import read_table, save_table
 

@@ -21,8 +21,6 @@ Exit status: 0 when identical, 1 when different, 2 when a folder or file cannot 
 from __future__ import annotations
 
 import json
-import os
-import sys
 from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -106,15 +104,25 @@ class TableDiff:
             parts.append(f"column(s) removed: {', '.join(self.columns_removed)}")
         return f"{self.file}: {', '.join(parts)}"
 
-    def lines(self) -> list[str]:
-        """One line per column, added row, removed row and changed cell, prefixed by the file."""
-        out = [f"{self.file}: + column {c}" for c in self.columns_added]
-        out += [f"{self.file}: - column {c}" for c in self.columns_removed]
-        out += [f"{self.file}: + {k}" for k in self.added]
-        out += [f"{self.file}: - {k}" for k in self.removed]
+    def entries(self) -> list[str]:
+        """One line per column, added row, removed row and changed cell (``+ id``, ``- id``,
+        ``~ id: field old → new``): what ``dashlib diff`` prints and the corrections log keeps."""
+        out = [f"+ column {c}" for c in self.columns_added]
+        out += [f"- column {c}" for c in self.columns_removed]
+        out += [f"+ {k}" for k in self.added]
+        out += [f"- {k}" for k in self.removed]
         for row in self.changed:
-            out += [f"{self.file}: ~ {row.key}: {change}" for change in row.changes]
+            out += [f"~ {row.key}: {change}" for change in row.changes]
         return out
+
+    def lines(self) -> list[str]:
+        """:meth:`entries`, each prefixed by the file."""
+        return [f"{self.file}: {entry}" for entry in self.entries()]
+
+    @property
+    def row_keys(self) -> list[str]:
+        """Keys of every row added, removed or changed, sorted."""
+        return sorted({*self.added, *self.removed, *(row.key for row in self.changed)})
 
     def to_dict(self) -> dict[str, Any]:
         return {
@@ -356,48 +364,3 @@ def changelog_summary(diffs: Iterable[TableDiff]) -> str:
             counts.append("columns changed")
         parts.append(f"{d.file}: {', '.join(counts)}")
     return "; ".join(parts) if parts else "no change"
-
-
-def render_text(diffs: Sequence[TableDiff], old: str, new: str) -> str:
-    """The readable report printed by ``python -m dashlib diff``."""
-    differing = [d for d in diffs if not d.identical]
-    if not differing:
-        return f"No differences: {old} and {new} hold the same rows."
-    blocks = []
-    for d in differing:
-        blocks.append("\n".join([d.summary(), *d.lines()]))
-    total = {
-        "added": sum(len(d.added) for d in differing),
-        "removed": sum(len(d.removed) for d in differing),
-        "changed": sum(len(d.changed) for d in differing),
-    }
-    blocks.append(
-        f"{len(differing)} table(s) differ: {total['added']} row(s) added, "
-        f"{total['removed']} removed, {total['changed']} changed."
-    )
-    return "\n\n".join(blocks)
-
-
-def render_json(diffs: Sequence[TableDiff]) -> str:
-    differing = [d for d in diffs if not d.identical]
-    payload = {"identical": not differing, "tables": [d.to_dict() for d in differing]}
-    return json.dumps(payload, ensure_ascii=False, indent=2)
-
-
-def cli(old: str, new: str, as_json: bool = False) -> int:
-    """Print the differences between two data folders; return the exit status (0, 1 or 2)."""
-    try:
-        diffs = diff_dirs(old, new)
-    except DiffError as err:
-        print(f"diff: {err}", file=sys.stderr)
-        return 2
-    except OSError as err:
-        print(f"diff: cannot read {err.filename or ''}: {err.strerror or err}", file=sys.stderr)
-        return 2
-    status = 0 if all(d.identical for d in diffs) else 1
-    try:
-        print(render_json(diffs) if as_json else render_text(diffs, old, new))
-        sys.stdout.flush()
-    except BrokenPipeError:  # e.g. piped into `head`: the reader has seen enough
-        os.dup2(os.open(os.devnull, os.O_WRONLY), sys.stdout.fileno())
-    return status

@@ -13,11 +13,8 @@ A save never leaves a half-written file and never loses an edit:
 
 from __future__ import annotations
 
-import csv
 import datetime as dt
 import hashlib
-import io
-import os
 import shutil
 import tempfile
 from dataclasses import dataclass, field
@@ -26,9 +23,12 @@ from typing import Any
 
 import pandas as pd
 
+from dashlib.data.csvio import RawTable, read_csv
 from dashlib.data.dataset import check
-from dashlib.data.problems import Problem
+from dashlib.data.files import atomic_write, csv_bytes
+from dashlib.data.problems import DataError, Problem
 from dashlib.data.schema import Resource, read_package
+from dashlib.editing.diff import diff_frames
 from dashlib.editing.filelock import exclusive
 
 CHANGELOG = "CHANGELOG.csv"
@@ -53,17 +53,22 @@ class SaveResult:
     backup: Path | None = None
 
 
-def file_digest(path: Path) -> str:
-    return hashlib.sha256(path.read_bytes()).hexdigest()
-
-
 def read_table(data_dir: Path, table: str) -> tuple[pd.DataFrame, str]:
-    """The table's cells as text (empty cells as ''), and the file digest to save against."""
+    """The table's cells as text (empty cells as ''), and the file digest to save against.
+
+    Read by :func:`dashlib.data.csvio.read_csv`, the reader validation and ``dashlib diff`` use;
+    raises :class:`~dashlib.data.problems.DataError` when the file cannot be read.
+    """
     resource = read_package(data_dir)[table]
     path = data_dir / resource.path
-    raw = path.read_bytes()
-    frame = pd.read_csv(io.BytesIO(raw), dtype=str, keep_default_na=False, encoding="utf-8-sig")
-    return frame[resource.columns], hashlib.sha256(raw).hexdigest()
+    digest = hashlib.sha256(path.read_bytes()).hexdigest()
+    return _text_cells(read_csv(path, resource.columns, resource.path)), digest
+
+
+def _text_cells(raw: RawTable) -> pd.DataFrame:
+    if raw.problems:
+        raise DataError(raw.problems)
+    return raw.frame.astype(object).where(raw.frame.notna(), "")
 
 
 def _cell(value: Any) -> str:
@@ -122,58 +127,27 @@ def keep_unchanged_numbers(
     return out
 
 
-def csv_bytes(text_frame: pd.DataFrame) -> bytes:
-    buffer = io.StringIO()
-    writer = csv.writer(buffer, lineterminator="\n")
-    writer.writerow(list(text_frame.columns))
-    writer.writerows(text_frame.itertuples(index=False, name=None))
-    return buffer.getvalue().encode("utf-8")
-
-
-def describe_changes(old: pd.DataFrame, new: pd.DataFrame, key: str) -> tuple[list[str], list[str]]:
-    """Human lines ('~ id: field old → new', '+ id', '- id') and the row ids touched."""
-    old_rows = {r[key]: r for r in old.to_dict("records")}
-    new_rows = {r[key]: r for r in new.to_dict("records")}
-    lines: list[str] = []
-    ids: list[str] = []
-    for rid in new_rows.keys() - old_rows.keys():
-        lines.append(f"+ {rid}")
-        ids.append(rid)
-    for rid in old_rows.keys() - new_rows.keys():
-        lines.append(f"- {rid}")
-        ids.append(rid)
-    for rid in new_rows.keys() & old_rows.keys():
-        for column, value in new_rows[rid].items():
-            before = old_rows[rid].get(column, "")
-            if str(before) != str(value):
-                lines.append(f"~ {rid}: {column} '{before}' → '{value}'")
-                if rid not in ids:
-                    ids.append(rid)
-    return sorted(lines), sorted(ids)
-
-
-def _atomic_write(path: Path, data: bytes) -> None:
-    handle, temp = tempfile.mkstemp(dir=path.parent, prefix=f".{path.name}.", suffix=".tmp")
-    try:
-        with os.fdopen(handle, "wb") as out:
-            out.write(data)
-            out.flush()
-            os.fsync(out.fileno())
-        os.replace(temp, path)
-    except BaseException:
-        Path(temp).unlink(missing_ok=True)
-        raise
+def describe_changes(
+    old: pd.DataFrame, new: pd.DataFrame, resource: Resource
+) -> tuple[list[str], list[str]]:
+    """The changes from ``old`` to ``new`` as :mod:`dashlib.editing.diff` words them
+    (``+ id``, ``- id``, ``~ id: field old → new``), and the row ids touched."""
+    changes = diff_frames(
+        old,
+        new,
+        resource.primary_key,
+        table=resource.name,
+        file=resource.path,
+        fields={f["name"]: f for f in resource.fields},
+    )
+    return changes.entries(), changes.row_keys
 
 
 def _append_changelog(data_dir: Path, row: dict[str, str]) -> None:
     path = data_dir / CHANGELOG
     existing = path.read_bytes() if path.exists() else b""
-    buffer = io.StringIO()
-    writer = csv.DictWriter(buffer, fieldnames=CHANGELOG_COLUMNS, lineterminator="\n")
-    if not existing:
-        writer.writeheader()
-    writer.writerow(row)
-    _atomic_write(path, existing + buffer.getvalue().encode("utf-8"))
+    entry = csv_bytes(pd.DataFrame([row], columns=CHANGELOG_COLUMNS), header=not existing)
+    atomic_write(path, existing + entry)
 
 
 def save_table(
@@ -213,11 +187,10 @@ def _save_table(
     path = data_dir / resource.path
     old_text, digest = read_table(data_dir, table)
     new_text = keep_unchanged_numbers(old_text, to_text(edited, resource), resource)
-    key = resource.primary_key[0]
-    changes, ids = describe_changes(old_text, new_text, key)
+    changes, ids = describe_changes(old_text, new_text, resource)
     if digest != expected_digest:
         # Someone saved this file after the editor loaded it: show what they changed.
-        theirs = describe_changes(loaded, old_text, key)[0] if loaded is not None else changes
+        theirs = describe_changes(loaded, old_text, resource)[0] if loaded is not None else changes
         raise ConcurrentEditError(theirs)
     if not changes:
         return SaveResult(saved=False)
@@ -233,7 +206,7 @@ def _save_table(
     backups.mkdir(exist_ok=True)
     backup = backups / f"{path.stem}.{now:%Y%m%dT%H%M%S%fZ}.csv"
     shutil.copy2(path, backup)
-    _atomic_write(path, data)
+    atomic_write(path, data)
     _append_changelog(
         data_dir,
         {
@@ -252,5 +225,5 @@ def read_changelog(data_dir: Path) -> pd.DataFrame:
     path = data_dir / CHANGELOG
     if not path.exists():
         return pd.DataFrame(columns=CHANGELOG_COLUMNS)
-    frame = pd.read_csv(path, dtype=str, keep_default_na=False)
+    frame = _text_cells(read_csv(path, CHANGELOG_COLUMNS))
     return frame.iloc[::-1].reset_index(drop=True)

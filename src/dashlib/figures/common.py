@@ -10,8 +10,8 @@ from typing import Any
 import plotly.graph_objects as go
 
 from dashlib.data.dataset import Dataset
-from dashlib.data.editorial import GAZETTEER
-from dashlib.data.validate import split_list
+from dashlib.data.lists import split_list
+from dashlib.data.publishers import GAZETTEER
 from dashlib.figures import theme
 
 

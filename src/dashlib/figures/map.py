@@ -38,8 +38,8 @@ from dashlib.figures.map_sites import (
     troop_text,
 )
 from dashlib.figures.map_view import GEO_LAYOUT, Screen, is_main, zoom_layout
-from dashlib.layers.acled.importer import CREDIT as ACLED_CREDIT
-from dashlib.layers.acled.importer import aggregate_for_map
+from dashlib.layers.acled.aggregate import CREDIT as ACLED_CREDIT
+from dashlib.layers.acled.aggregate import aggregate_for_map
 from dashlib.query import filters
 from dashlib.query.selection import Selection
 from dashlib.query.summaries import map_summary

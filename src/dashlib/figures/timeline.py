@@ -23,8 +23,8 @@ from dashlib.figures.common import (
     today_default,
 )
 from dashlib.figures.map import troop_text
-from dashlib.layers.acled.importer import CREDIT as ACLED_CREDIT
-from dashlib.layers.acled.importer import aggregate_for_timeline
+from dashlib.layers.acled.aggregate import CREDIT as ACLED_CREDIT
+from dashlib.layers.acled.aggregate import aggregate_for_timeline
 from dashlib.query import filters
 from dashlib.query.prepared import row_strings
 from dashlib.query.selection import Selection

@@ -11,8 +11,8 @@ import numpy as np
 import pandas as pd
 
 from dashlib.data.dataset import Dataset
-from dashlib.data.validate import split_list
-from dashlib.query.prepared import lru
+from dashlib.data.lists import split_list
+from dashlib.query.prepared import memo
 from dashlib.query.selection import Selection
 
 
@@ -47,26 +47,13 @@ def active_on(frame: pd.DataFrame, day: dt.date) -> pd.Series:
     return (frame["start"] <= stamp) & (frame["end"].isna() | (frame["end"] >= stamp))
 
 
-# A page asks for the same mask several times (figure, summary, table) and readers share
-# views: each mask is built once per view and dataset, and handed out read-only.
-MASKS_KEPT = 64
-
-
 def deployments_mask(ds: Dataset, selection: Selection, today: dt.date) -> np.ndarray:
-    """Boolean mask over ``ds.deployments``: see :func:`deployments`. Read-only."""
-    key = (selection.countries, selection.kinds, selection.intervention, selection.as_of_or(today))
-    return lru(
-        ds, "deployments_mask", key, lambda: _deployments_mask(ds, selection, today), MASKS_KEPT
-    )
-
-
-def _deployments_mask(ds: Dataset, selection: Selection, today: dt.date) -> np.ndarray:
+    """Boolean mask over ``ds.deployments``: see :func:`deployments`."""
     frame = ds.deployments
     keep = _by_country_kind(frame, selection) & active_on(frame, selection.as_of_or(today))
     if selection.intervention:
         keep &= frame["intervention_id"] == selection.intervention
     mask: np.ndarray = keep.to_numpy(dtype=bool)
-    mask.setflags(write=False)
     return mask
 
 
@@ -76,12 +63,7 @@ def deployments(ds: Dataset, selection: Selection, today: dt.date) -> pd.DataFra
 
 
 def events_mask(ds: Dataset, selection: Selection, today: dt.date) -> np.ndarray:
-    """Boolean mask over ``ds.events``: see :func:`events`. Read-only."""
-    key = (selection.countries, selection.kinds, selection.intervention, selection.range_or(today))
-    return lru(ds, "events_mask", key, lambda: _events_mask(ds, selection, today), MASKS_KEPT)
-
-
-def _events_mask(ds: Dataset, selection: Selection, today: dt.date) -> np.ndarray:
+    """Boolean mask over ``ds.events``: see :func:`events`."""
     frame = ds.events
     if selection.intervention:
         keep = frame["intervention_id"] == selection.intervention
@@ -90,7 +72,6 @@ def _events_mask(ds: Dataset, selection: Selection, today: dt.date) -> np.ndarra
         keep = _by_country_kind(frame, selection)
         keep &= (frame["when"] >= _ts(start)) & (frame["when"] <= _ts(end))
     mask: np.ndarray = keep.to_numpy(dtype=bool)
-    mask.setflags(write=False)
     return mask
 
 
@@ -100,72 +81,63 @@ def events(ds: Dataset, selection: Selection, today: dt.date) -> pd.DataFrame:
 
 
 class StatusTimeline:
-    """Each state's status on any day, from arrays extracted once (cheap per animation frame).
+    """Each state's status on any day, from arrays prepared once (cheap per animation frame).
 
     ``war`` when an operation of kind war or occupation is active there (operations inside
     Russia excluded); ``presence`` when any other intervention or a deployment site is active;
     ``russia`` for Russia itself; ``none`` otherwise.
+
+    Immutable once built: a day's sites per country are counted by binary search in each
+    country's sorted start and end dates (a site is active on ``t`` when it started on or
+    before ``t`` and did not end before ``t``; validation guarantees end >= start), so no
+    day's answer needs keeping.
     """
 
     def __init__(self, ds: Dataset):
-        self._by_day: dict[dt.date, list[dict[str, object]]] = {}
         inter = ds.interventions[~ds.interventions["inside_russia"].astype(bool)]
         self.i_start = inter["start"].to_numpy()
         self.i_end = inter["end"].to_numpy()
         self.i_country = inter["country_iso3"].to_numpy()
         self.i_war = inter["kind"].isin(["war", "occupation"]).to_numpy()
         self.i_title = inter["title"].to_numpy()
-        sites = ds.deployments
-        self.s_start = sites["start"].to_numpy()
-        self.s_end = sites["end"].to_numpy()
-        self.s_country = sites["country_iso3"].to_numpy()
         self.codes = [str(c) for c in ds.countries["iso3"]]
         self.names = [str(n) for n in ds.countries["name"]]
-        # Sites per country on a day is one bincount over these codes (-1: not one of the 15).
-        position = {code: i for i, code in enumerate(self.codes)}
-        self.s_code = np.array([position.get(str(c), -1) for c in self.s_country], dtype=np.int64)
+        sites = ds.deployments
+        country = sites["country_iso3"].to_numpy()
+        start, end = sites["start"].to_numpy(), sites["end"].to_numpy()
+        self._starts = [np.sort(start[country == code]) for code in self.codes]
+        self._ends = [np.sort(end[(country == code) & ~np.isnat(end)]) for code in self.codes]
 
     @classmethod
     def of(cls, ds: Dataset) -> StatusTimeline:
-        """The dataset's timeline, built once and shared (it only reads the dataset)."""
-        from dashlib.query.prepared import memo
-
+        """The dataset's timeline, built once per dataset (see :mod:`dashlib.query.prepared`)."""
         return memo(ds, "status_timeline", cls)
 
-    @staticmethod
-    def _active(start: np.ndarray, end: np.ndarray, day: dt.date) -> np.ndarray:
+    def sites_on(self, day: dt.date) -> list[int]:
+        """Active deployment sites per state on ``day``, in :attr:`codes` order."""
         stamp = np.datetime64(pd.Timestamp(day))
-        active: np.ndarray = (start <= stamp) & (np.isnat(end) | (end >= stamp))
-        return active
+        return [
+            int(np.searchsorted(starts, stamp, "right") - np.searchsorted(ends, stamp, "left"))
+            for starts, ends in zip(self._starts, self._ends, strict=True)
+        ]
 
     def on(self, day: dt.date) -> list[dict[str, object]]:
-        """Each state's row on ``day`` (kept per day: the object is shared and read-only)."""
-        cache = self._by_day
-        if day not in cache:
-            if len(cache) > 400:
-                cache.clear()
-            cache[day] = self._on(day)
-        return [dict(row) for row in cache[day]]
-
-    def _on(self, day: dt.date) -> list[dict[str, object]]:
-        inter = self._active(self.i_start, self.i_end, day)
-        sites = self._active(self.s_start, self.s_end, day)
+        """Each state's row on ``day``: iso3, name, status, operations, sites."""
+        stamp = np.datetime64(pd.Timestamp(day))
+        inter = (self.i_start <= stamp) & (np.isnat(self.i_end) | (self.i_end >= stamp))
         war = set(self.i_country[inter & self.i_war])
-        codes = self.s_code[sites]
-        per_country = np.bincount(codes[codes >= 0], minlength=len(self.codes))
-        present = set(self.i_country[inter]) | {self.codes[i] for i in np.flatnonzero(per_country)}
+        active = set(self.i_country[inter])
         rows: list[dict[str, object]] = []
-        for iso3, name in zip(self.codes, self.names, strict=True):
+        for iso3, name, n_sites in zip(self.codes, self.names, self.sites_on(day), strict=True):
             if iso3 == "RUS":
                 status = "russia"
             elif iso3 in war:
                 status = "war"
-            elif iso3 in present:
+            elif iso3 in active or n_sites:
                 status = "presence"
             else:
                 status = "none"
             here = self.i_title[inter & (self.i_country == iso3)].tolist()
-            n_sites = int(per_country[len(rows)])
             rows.append(
                 {
                     "iso3": iso3,

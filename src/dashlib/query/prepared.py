@@ -1,17 +1,19 @@
-"""Derived data built once per dataset and shared by every reader.
+"""Derived data that lives as long as one dataset: built from it on first use, never changed.
 
-The :class:`~dashlib.data.dataset.Dataset` lives in ``st.cache_resource``: one object for every
-session. Per-row string work (hover text, formatted dates, source links) is done here once per
-dataset version, on first use, instead of on every rerun; a rerun then only masks and slices.
-Two sessions may race to build the same entry: both build the same value and one wins, which is
-harmless because the values are pure functions of the dataset.
+The :class:`~dashlib.data.dataset.Dataset` is loaded in the UI layer's ``st.cache_resource``
+(:mod:`dashlib.ui.data`, keyed on the files' content) and shared by every session. Per-row
+string work (hover text, formatted dates, source links) is done here once for that dataset,
+instead of on every rerun; a rerun then only masks and slices. The values sit in the dataset's
+own ``memo`` slot, so they go when the UI cache drops the dataset: this module holds no state
+of its own (no module-level table, no lock). Two sessions may race to build the same entry:
+both build the same value and one wins, which is harmless because the values are pure
+functions of the dataset. Caching of whole views (figures) belongs to :mod:`dashlib.ui`.
 """
 
 from __future__ import annotations
 
 from collections import OrderedDict
 from collections.abc import Callable, Hashable, Sequence
-from threading import Lock
 from typing import Any, TypeVar
 
 from dashlib.data.dataset import Dataset
@@ -45,32 +47,24 @@ def row_strings(
     return [cache[int(p)] for p in positions]
 
 
-_LRU_LOCK = Lock()
-_BUILDING: dict[tuple[int, Hashable], Lock] = {}
-
-
 def lru(ds: Dataset, name: str, key: Hashable, build: Callable[[], T], maxsize: int = 32) -> T:
-    """``build()`` cached per dataset under ``(name, key)``, keeping the ``maxsize`` latest.
+    """``build()`` kept per dataset under ``(name, key)``, the ``maxsize`` latest only.
 
-    Readers asking for the same missing entry at once wait for one build instead of each
-    building it (after a data update, every reader arrives at a cold cache together).
+    A build that raises leaves nothing behind. Each dict operation is atomic under the GIL;
+    a concurrent eviction at worst costs one more build.
     """
     cache: OrderedDict[Hashable, Any] = memo(ds, f"lru:{name}", lambda _ds: OrderedDict())
-    with _LRU_LOCK:
-        if key in cache:
-            cache.move_to_end(key)
-            hit: T = cache[key]
-            return hit
-        building = _BUILDING.setdefault((id(cache), key), Lock())
-    with building:  # one build per key; other keys build in parallel
-        with _LRU_LOCK:
-            if key in cache:
-                done: T = cache[key]
-                return done
-        value = build()
-        with _LRU_LOCK:
-            cache[key] = value
-            while len(cache) > maxsize:
-                cache.popitem(last=False)
-            _BUILDING.pop((id(cache), key), None)
+    try:
+        hit: T = cache[key]
+        cache.move_to_end(key)
+        return hit
+    except KeyError:
+        pass
+    value = build()
+    cache[key] = value
+    while len(cache) > maxsize:
+        try:
+            cache.popitem(last=False)
+        except KeyError:
+            break
     return value

@@ -19,7 +19,7 @@ from collections.abc import Iterable, Sequence
 import pandas as pd
 
 from dashlib.data.dataset import Dataset
-from dashlib.data.validate import split_list
+from dashlib.data.lists import split_list
 
 
 def fold(text: str) -> str:
@@ -65,11 +65,6 @@ def _pattern(terms: Sequence[str]) -> re.Pattern[str] | None:
     if not terms:
         return None
     return re.compile("|".join(re.escape(t) for t in terms))
-
-
-def matches(text: str, query: str, groups: Iterable[Sequence[str]]) -> bool:
-    pattern = _pattern(expand(query, groups))
-    return pattern is None or bool(pattern.search(fold(text)))
 
 
 def highlight(text: str, query: str, groups: Iterable[Sequence[str]]) -> list[tuple[str, bool]]:

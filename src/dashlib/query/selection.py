@@ -16,6 +16,10 @@ from __future__ import annotations
 import datetime as dt
 from collections.abc import Collection, Mapping
 from dataclasses import dataclass, field, replace
+from typing import TYPE_CHECKING
+
+if TYPE_CHECKING:
+    from dashlib.data.dataset import Dataset
 
 PARAMS = ("country", "from", "to", "date", "kind", "q", "intervention", "layer")
 LAYERS = ("acled",)  # optional layers a reader can switch on
@@ -85,44 +89,8 @@ class Selection:
         """
         notes: list[str] = []
         today = today or dt.date.today()
-
-        def one(key: str) -> str:
-            value = params.get(key, "")
-            if isinstance(value, list):
-                value = value[-1] if value else ""
-            return str(value).strip()
-
-        def codes(key: str, known: Collection[str] | None, upper: bool) -> tuple[str, ...]:
-            raw = one(key)
-            if not raw:
-                return ()
-            kept: list[str] = []
-            for item in raw.split(","):
-                item = item.strip().upper() if upper else item.strip().lower()
-                if not item:
-                    continue
-                if known is not None and item not in known:
-                    notes.append(f"Ignored unknown {key} '{item[:40]}'.")
-                    continue
-                if item not in kept:
-                    kept.append(item)
-            return tuple(sorted(kept))
-
-        def date(key: str) -> dt.date | None:
-            raw = one(key)
-            if not raw:
-                return None
-            try:
-                value = dt.date.fromisoformat(raw)
-                if len(raw) != 10:
-                    raise ValueError(raw)
-            except ValueError:
-                notes.append(f"Ignored {key}='{raw[:40]}': dates are written YYYY-MM-DD.")
-                return None
-            if not FIRST_DATE <= value <= today:
-                notes.append(f"Ignored {key}={raw}: it must be between {FIRST_DATE} and {today}.")
-                return None
-            return value
+        read = _Reader(params, notes, today)
+        one, codes, date = read.one, read.codes, read.date
 
         for key in params:
             if key not in PARAMS and key not in STREAMLIT_PARAMS:
@@ -151,3 +119,65 @@ class Selection:
             notes=tuple(notes),
         )
         return selection, notes
+
+
+def parse_for(
+    ds: Dataset, params: Mapping[str, str | list[str]], today: dt.date | None = None
+) -> tuple[Selection, list[str]]:
+    """:meth:`Selection.from_params` against what ``ds`` holds: its countries and
+    interventions, and the kinds the figures know."""
+    from dashlib.figures.theme import KIND_ORDER
+
+    return Selection.from_params(
+        params,
+        countries=set(ds.countries["iso3"]),
+        kinds=set(KIND_ORDER),
+        interventions=set(ds.interventions["intervention_id"]),
+        today=today,
+    )
+
+
+@dataclass
+class _Reader:
+    """Reads single values, code lists and dates from query parameters, noting what it drops."""
+
+    params: Mapping[str, str | list[str]]
+    notes: list[str]
+    today: dt.date
+
+    def one(self, key: str) -> str:
+        value = self.params.get(key, "")
+        if isinstance(value, list):
+            value = value[-1] if value else ""
+        return str(value).strip()
+
+    def codes(self, key: str, known: Collection[str] | None, upper: bool) -> tuple[str, ...]:
+        kept: list[str] = []
+        for item in self.one(key).split(","):
+            item = item.strip().upper() if upper else item.strip().lower()
+            if not item:
+                continue
+            if known is not None and item not in known:
+                self.notes.append(f"Ignored unknown {key} '{item[:40]}'.")
+                continue
+            if item not in kept:
+                kept.append(item)
+        return tuple(sorted(kept))
+
+    def date(self, key: str) -> dt.date | None:
+        raw = self.one(key)
+        if not raw:
+            return None
+        try:
+            value = dt.date.fromisoformat(raw)
+            if len(raw) != 10:
+                raise ValueError(raw)
+        except ValueError:
+            self.notes.append(f"Ignored {key}='{raw[:40]}': dates are written YYYY-MM-DD.")
+            return None
+        if not FIRST_DATE <= value <= self.today:
+            self.notes.append(
+                f"Ignored {key}={raw}: it must be between {FIRST_DATE} and {self.today}."
+            )
+            return None
+        return value

@@ -11,6 +11,7 @@ from dashlib.data.dataset import Dataset
 from dashlib.data.dates import format_partial
 from dashlib.figures import theme
 from dashlib.query import filters
+from dashlib.query.formatting import troop_columns
 from dashlib.query.prepared import memo
 from dashlib.query.selection import Selection
 
@@ -20,16 +21,10 @@ def _names(ds: Dataset) -> dict[str, str]:
 
 
 def _urls(ds: Dataset, cell: object) -> str:
-    from dashlib.data.validate import split_list
+    from dashlib.data.lists import split_list
 
     labels = ds.source_labels  # built once per dataset
     return " ".join(labels[s][2] for s in split_list(cell) if s in labels)
-
-
-def _troops(low: object, high: object) -> str:
-    if pd.isna(low):
-        return ""
-    return f"{int(low):,}" if low == high else f"{int(low):,}–{int(high):,}"  # type: ignore[call-overload]
 
 
 def _sites_display(ds: Dataset) -> pd.DataFrame:
@@ -48,11 +43,7 @@ def _sites_display(ds: Dataset) -> pd.DataFrame:
             "Until": sites["end_date"].map(
                 lambda v: format_partial(v) if isinstance(v, str) else ""
             ),
-            "Troops": [
-                _troops(a, b)
-                for a, b in zip(sites["troops_low"], sites["troops_high"], strict=True)
-            ],
-            "Troops as of": sites["troops_as_of"].fillna(""),
+            **troop_columns(sites),
             "Latitude": sites["lat"],
             "Longitude": sites["lon"],
             "Location precision": sites["coord_precision"],
@@ -85,11 +76,7 @@ def interventions_table(ds: Dataset, selection: Selection, today: dt.date) -> pd
             "Until": inter["end_date"].map(
                 lambda v: format_partial(v) if isinstance(v, str) else "ongoing"
             ),
-            "Troops": [
-                _troops(a, b)
-                for a, b in zip(inter["troops_low"], inter["troops_high"], strict=True)
-            ],
-            "Troops as of": inter["troops_as_of"].fillna(""),
+            **troop_columns(inter),
             "Summary": inter["summary"],
             "Sources": inter["source_ids"].map(lambda c: _urls(ds, c)),
         }

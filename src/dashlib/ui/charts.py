@@ -1,9 +1,11 @@
 """The pages' figures, built once per view and shared by every reader of that view.
 
-A view is the dataset version, the selection and today's date. Readers who arrive on the
-default view (most of them) and a reader toggling back and forth between two filters get the
-figure already built; only a new view pays for building it. The figures are read-only once
-built (pages and exports only read them), which is what makes sharing them safe.
+A view is the dataset version, the selection, today's date (and the chart's height and the
+ACLED layer where they apply). ``st.cache_resource`` keeps the latest :data:`VIEWS_KEPT` views
+per chart for all sessions and builds a missing one once, however many readers ask for it at
+the same moment (after a data update, every reader arrives at a cold cache together). The
+figures are read-only once built (pages and exports only read them), which is what makes
+sharing them safe. The dataset itself is not hashed: its ``version`` (a content hash) is the key.
 """
 
 from __future__ import annotations
@@ -12,10 +14,10 @@ import datetime as dt
 
 import pandas as pd
 import plotly.graph_objects as go
+import streamlit as st
 
 from dashlib.data.dataset import Dataset
 from dashlib.figures import build_map_animation, build_map_figure, build_timeline_figure
-from dashlib.query.prepared import lru
 from dashlib.query.selection import Selection
 
 VIEWS_KEPT = 24  # per chart; a figure is 0.05-0.5 MB
@@ -26,36 +28,49 @@ def _acled_key(selection: Selection, acled: pd.DataFrame | None) -> int:
     return id(acled) if "acled" in selection.layers and acled is not None else 0
 
 
+@st.cache_resource(show_spinner=False, max_entries=VIEWS_KEPT)
+def _map_animation(
+    version: str,
+    sel: Selection,
+    today: dt.date,
+    height: int,
+    acled_key: int,
+    _ds: Dataset,
+    _acled: pd.DataFrame | None,
+) -> go.Figure:
+    return build_map_animation(_ds, sel, today, height=height, acled=_acled)
+
+
 def map_animation(
     ds: Dataset, sel: Selection, today: dt.date, *, height: int, acled: pd.DataFrame | None
 ) -> go.Figure:
-    key = (sel, today, height, _acled_key(sel, acled))
-    return lru(
-        ds,
-        "figure:map_animation",
-        key,
-        lambda: build_map_animation(ds, sel, today, height=height, acled=acled),
-        VIEWS_KEPT,
-    )
+    return _map_animation(ds.version, sel, today, height, _acled_key(sel, acled), ds, acled)
+
+
+@st.cache_resource(show_spinner=False, max_entries=VIEWS_KEPT)
+def _overview_map(
+    version: str, sel: Selection, today: dt.date, height: int, _ds: Dataset
+) -> go.Figure:
+    return build_map_figure(_ds, sel, today, height=height)
 
 
 def overview_map(ds: Dataset, sel: Selection, today: dt.date, *, height: int) -> go.Figure:
-    return lru(
-        ds,
-        "figure:overview_map",
-        (sel, today, height),
-        lambda: build_map_figure(ds, sel, today, height=height),
-        VIEWS_KEPT,
-    )
+    return _overview_map(ds.version, sel, today, height, ds)
+
+
+@st.cache_resource(show_spinner=False, max_entries=VIEWS_KEPT)
+def _timeline(
+    version: str,
+    sel: Selection,
+    today: dt.date,
+    acled_key: int,
+    _ds: Dataset,
+    _acled: pd.DataFrame | None,
+) -> go.Figure:
+    return build_timeline_figure(_ds, sel, today, acled=_acled)
 
 
 def timeline(
     ds: Dataset, sel: Selection, today: dt.date, *, acled: pd.DataFrame | None
 ) -> go.Figure:
-    return lru(
-        ds,
-        "figure:timeline",
-        (sel, today, _acled_key(sel, acled)),
-        lambda: build_timeline_figure(ds, sel, today, acled=acled),
-        VIEWS_KEPT,
-    )
+    return _timeline(ds.version, sel, today, _acled_key(sel, acled), ds, acled)

@@ -21,7 +21,7 @@ import streamlit as st
 from dashlib import paths
 from dashlib.data.dataset import Dataset, content_hash, files_signature, load
 from dashlib.data.problems import DataError, Problem
-from dashlib.layers.acled.importer import layer_path, load_acled
+from dashlib.layers.acled.store import layer_path, load_acled
 from dashlib.query.tables import warm
 
 

@@ -12,22 +12,11 @@ import plotly.graph_objects as go
 import plotly.io as pio
 import streamlit as st
 
-from dashlib.publish.embed import (
-    iframe_code,
-    iframe_snippet,
-    standalone_html,
-    static_base_url,
-    static_embed_url,
-)
-from dashlib.publish.export import (
-    ARTICLE_SCALE,
-    ARTICLE_WIDTH,
-    INSTALL_HINT,
-    csv_bytes,
-    find_browser,
-    static_figure,
-    topojson_url,
-)
+from dashlib.publish.browser import INSTALL_HINT, find_browser
+from dashlib.publish.csvsafe import csv_bytes
+from dashlib.publish.embed import iframe_code, iframe_snippet, static_base_url, static_embed_url
+from dashlib.publish.images import ARTICLE_SCALE, ARTICLE_WIDTH, static_figure, topojson_url
+from dashlib.publish.pages import standalone_html
 from dashlib.query.selection import Selection
 from dashlib.ui.components import lazy_expander
 

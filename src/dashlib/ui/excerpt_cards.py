@@ -9,7 +9,7 @@ import streamlit as st
 
 from dashlib.data.dataset import Dataset
 from dashlib.data.dates import format_partial
-from dashlib.data.validate import split_list
+from dashlib.data.lists import split_list
 from dashlib.query.search import highlight
 from dashlib.ui.text import md_escape, md_link
 

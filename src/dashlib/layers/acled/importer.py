@@ -7,9 +7,10 @@ columns ignored) and merges the events that concern this project into
 ``DIR/acled/acled_events.csv``, described by ``DIR/acled/datapackage.json``.
 
 Which events are kept
-    * **Country**: one of the 15 post-Soviet states, Russia included. ACLED's ``iso`` column
-      is the ISO 3166-1 *numeric* code (804 = Ukraine); it decides when present and known,
-      otherwise the ``country`` name does (``Ukraine``, ``Russia``, ``Moldova`` …, any case).
+    * **Country**: one of the states of ``countries.csv`` (the 15 post-Soviet states). ACLED's
+      ``iso`` column is the ISO 3166-1 *numeric* code (804 = Ukraine); it decides when present
+      and known, otherwise the ``country`` name or a name variant of ``countries.csv`` does
+      (``Ukraine``, ``Russia``, ``Moldova`` …, any case).
     * **Russian forces**: at least one of ``actor1``, ``actor2``, ``assoc_actor_1``,
       ``assoc_actor_2`` (the associated-actor cells are semicolon-separated lists) has an
       actor name that *starts with* ``Military Forces of Russia`` or ``Wagner Group``, case
@@ -33,56 +34,28 @@ repository ships no ACLED rows (see ``data/acled/README.md``).
 from __future__ import annotations
 
 import csv
-import datetime as dt
 import io
-import os
 import re
-import shutil
-import sys
-import tempfile
 import time
-from collections.abc import Iterable
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import Any
 
-import numpy as np
 import pandas as pd
 
 from dashlib import paths
 from dashlib.data.csvio import RawTable, read_csv
-from dashlib.data.problems import DataError, Problem
-from dashlib.data.schema import PACKAGE_FILE, Resource, read_package
+from dashlib.data.problems import Problem
+from dashlib.data.schema import Resource
 from dashlib.data.validate import type_table
-
-LAYER_DIR = "acled"
-EVENTS_FILE = "acled_events.csv"
-RESOURCE = "acled_events"
-CREDIT = "Armed Conflict Location & Event Data Project (ACLED); acleddata.com"
-TERMS_URL = "https://epo.acleddata.com/terms-of-use-and-attribution-policy"
-
-# ISO 3166-1 alpha-3 -> (numeric code as in ACLED's `iso`, names ACLED or readers may write)
-POST_SOVIET: dict[str, tuple[int, tuple[str, ...]]] = {
-    "ARM": (51, ("Armenia",)),
-    "AZE": (31, ("Azerbaijan",)),
-    "BLR": (112, ("Belarus", "Byelorussia")),
-    "EST": (233, ("Estonia",)),
-    "GEO": (268, ("Georgia",)),
-    "KAZ": (398, ("Kazakhstan", "Kazakstan")),
-    "KGZ": (417, ("Kyrgyzstan", "Kyrgyz Republic", "Kirghizia")),
-    "LVA": (428, ("Latvia",)),
-    "LTU": (440, ("Lithuania",)),
-    "MDA": (498, ("Moldova", "Republic of Moldova", "Moldavia")),
-    "RUS": (643, ("Russia", "Russian Federation")),
-    "TJK": (762, ("Tajikistan",)),
-    "TKM": (795, ("Turkmenistan",)),
-    "UKR": (804, ("Ukraine",)),
-    "UZB": (860, ("Uzbekistan",)),
-}
-ISO_NUMERIC = {code: iso3 for iso3, (code, _names) in POST_SOVIET.items()}
-COUNTRY_NAMES = {
-    name.lower(): iso3 for iso3, (_code, names) in POST_SOVIET.items() for name in names
-}
+from dashlib.layers.acled import CREDIT
+from dashlib.layers.acled.states import States, read_states
+from dashlib.layers.acled.store import (
+    layer_path,
+    layer_resource,
+    one_per_cell,
+    read_layer,
+    write_layer,
+)
 
 ACTOR_COLUMNS = ("actor1", "actor2", "assoc_actor_1", "assoc_actor_2")
 RUSSIAN_FORCES = r"(?:^|;)\s*(?:military forces of russia|wagner group)\b"
@@ -202,19 +175,19 @@ def read_export(path: Path) -> Export:
 # --- selecting and normalising --------------------------------------------------------------
 
 
-def country_codes(frame: pd.DataFrame) -> pd.Series:
+def country_codes(frame: pd.DataFrame, states: States) -> pd.Series:
     """ISO3 of each row's post-Soviet state (NA elsewhere): ``iso`` first, then the name."""
     out = pd.Series(pd.NA, index=frame.index, dtype="string")
     if "iso" in frame:
         numbers = pd.to_numeric(frame["iso"], errors="coerce").astype("Float64")
-        out = numbers.map(lambda v: ISO_NUMERIC.get(int(v)) if pd.notna(v) else None)
+        out = numbers.map(lambda v: states.by_numeric.get(int(v)) if pd.notna(v) else None)
         out = out.astype("string")
     if "country" in frame:
-        by_name = frame["country"].str.strip().str.lower().map(COUNTRY_NAMES).astype("string")
+        by_name = frame["country"].str.strip().str.lower().map(states.by_name).astype("string")
         out = out.fillna(by_name)
     if "iso3" in frame:  # exports before March 2023 also had an alpha-3 column
         alpha = frame["iso3"].str.strip().str.upper()
-        out = out.fillna(alpha.where(alpha.isin(list(POST_SOVIET))).astype("string"))
+        out = out.fillna(alpha.where(alpha.isin(states.codes)).astype("string"))
     return out
 
 
@@ -256,21 +229,13 @@ def _canonical_enums(frame: pd.DataFrame, resource: Resource) -> None:
         frame[spec["name"]] = canonical.fillna(column)
 
 
-def layer_resource(data_dir: Path) -> Resource:
-    """The layer's declared table, from ``DIR/acled/datapackage.json`` (or the shipped one)."""
-    folder = Path(data_dir) / LAYER_DIR
-    if not (folder / PACKAGE_FILE).is_file():
-        folder = paths.data_dir() / LAYER_DIR
-    return read_package(folder)[RESOURCE]
-
-
-def select_events(export: Export, resource: Resource) -> tuple[RawTable, int]:
+def select_events(export: Export, resource: Resource, states: States) -> tuple[RawTable, int]:
     """The export's rows to keep, as a RawTable of the layer's columns (text, export lines).
 
     Returns the table and the number of rows kept before duplicate ids were merged.
     """
     frame = export.frame
-    iso3 = country_codes(frame)
+    iso3 = country_codes(frame, states)
     keep = (iso3.notna() & involves_russian_forces(frame)).to_numpy()
     kept = frame.loc[keep]
     out = pd.DataFrame(index=kept.index)
@@ -281,8 +246,7 @@ def select_events(export: Export, resource: Resource) -> tuple[RawTable, int]:
             out[name] = kept[name]
         else:
             out[name] = pd.Series(pd.NA, index=kept.index, dtype="string")
-    names = {iso3: names[0] for iso3, (_code, names) in POST_SOVIET.items()}
-    out["country"] = out["country"].fillna(out["country_iso3"].map(names).astype("string"))
+    out["country"] = out["country"].fillna(out["country_iso3"].map(states.names).astype("string"))
     out["event_date"] = _iso_dates(out["event_date"])
     _canonical_enums(out, resource)
     matched = len(out)
@@ -297,75 +261,6 @@ def select_events(export: Export, resource: Resource) -> tuple[RawTable, int]:
     if not positions["country"]:
         positions["country"] = positions["country_iso3"]
     return RawTable(export.file, out, lines, positions), matched
-
-
-# --- the layer on disk ------------------------------------------------------------------------
-
-
-def layer_path(data_dir: Path) -> Path:
-    return Path(data_dir) / LAYER_DIR / EVENTS_FILE
-
-
-def _one_per_cell(problems: list[Problem]) -> list[Problem]:
-    """A cell that is not a number is also reported as empty afterwards: keep the first."""
-    seen: set[tuple[str, int, int]] = set()
-    out = []
-    for problem in problems:
-        where = (problem.file, problem.line, problem.column)
-        if problem.column and where in seen:
-            continue
-        seen.add(where)
-        out.append(problem)
-    return out
-
-
-def _read_layer(data_dir: Path, resource: Resource) -> tuple[RawTable, pd.DataFrame, list[Problem]]:
-    path = layer_path(data_dir)
-    raw = read_csv(path, resource.columns, f"{LAYER_DIR}/{EVENTS_FILE}")
-    typed, problems = type_table(raw, resource)
-    return raw, typed, _one_per_cell(raw.problems + problems)
-
-
-def load_acled(data_dir: Path | str | None = None) -> pd.DataFrame | None:
-    """The imported ACLED layer, validated against ``acled/datapackage.json``; None if absent.
-
-    Columns as declared (integers ``Int64``, numbers ``Float64``, text ``string``) plus
-    ``when`` (``event_date`` as a timestamp). Raises :class:`~dashlib.data.problems.DataError`
-    with every problem when the file does not validate.
-    """
-    data_dir = paths.data_dir(data_dir)
-    if not layer_path(data_dir).is_file():
-        return None
-    resource = layer_resource(data_dir)
-    _raw, typed, problems = _read_layer(data_dir, resource)
-    if problems:
-        raise DataError(problems)
-    typed["when"] = pd.to_datetime(typed["event_date"], format="%Y-%m-%d").astype("datetime64[ns]")
-    return typed
-
-
-def _file_mode(path: Path) -> int:
-    """The existing file's permissions, or the usual ones for a new file (umask applied)."""
-    if path.exists():
-        return path.stat().st_mode & 0o777
-    umask = os.umask(0)
-    os.umask(umask)
-    return 0o666 & ~umask
-
-
-def _atomic_write_csv(frame: pd.DataFrame, path: Path) -> None:
-    path.parent.mkdir(parents=True, exist_ok=True)
-    handle, temp = tempfile.mkstemp(dir=path.parent, prefix=f".{path.name}.", suffix=".tmp")
-    try:
-        with os.fdopen(handle, "w", encoding="utf-8", newline="") as out:
-            frame.to_csv(out, index=False, lineterminator="\n")
-            out.flush()
-            os.fsync(out.fileno())
-        os.chmod(temp, _file_mode(path))
-        os.replace(temp, path)
-    except BaseException:
-        Path(temp).unlink(missing_ok=True)
-        raise
 
 
 @dataclass
@@ -405,16 +300,16 @@ def import_export(export_path: Path | str, data_dir: Path | str | None = None) -
     if export.problems:
         result.problems = export.problems
         return _done(result, started)
-    incoming, _matched = select_events(export, resource)
+    incoming, _matched = select_events(export, resource, read_states(data_dir))
     new_typed, problems = type_table(incoming, resource)
     result.kept = len(incoming.frame)
     if problems:
-        result.problems = _one_per_cell(problems)
+        result.problems = one_per_cell(problems)
         return _done(result, started)
 
     new_text = incoming.frame
     if target.is_file():
-        old_raw, old_typed, old_problems = _read_layer(data_dir, resource)
+        old_raw, old_typed, old_problems = read_layer(data_dir, resource)
         if old_problems:
             result.problems = old_problems
             return _done(result, started)
@@ -443,8 +338,7 @@ def import_export(export_path: Path | str, data_dir: Path | str | None = None) -
             ignore_index=True,
         )
         merged = merged.sort_values(["event_date", key], kind="stable").reset_index(drop=True)
-        _ensure_package(data_dir)
-        _atomic_write_csv(merged[resource.columns], target)
+        write_layer(data_dir, merged[resource.columns])
         result.total = len(merged)
         result.written = True
     else:
@@ -452,197 +346,6 @@ def import_export(export_path: Path | str, data_dir: Path | str | None = None) -
     return _done(result, started)
 
 
-def _ensure_package(data_dir: Path) -> None:
-    """Put the layer's datapackage.json next to the CSV when the folder has none yet."""
-    package = data_dir / LAYER_DIR / PACKAGE_FILE
-    shipped = paths.data_dir() / LAYER_DIR / PACKAGE_FILE
-    if not package.is_file() and shipped.is_file():
-        package.parent.mkdir(parents=True, exist_ok=True)
-        shutil.copyfile(shipped, package)
-
-
 def _done(result: ImportResult, started: float) -> ImportResult:
     result.seconds = time.perf_counter() - started
     return result
-
-
-def cli(export: str, data: str | None) -> int:
-    """``python -m dashlib import-acled``: 0 imported, 1 problems in the data, 2 bad usage."""
-    export_path = Path(export)
-    try:
-        data_dir = paths.data_dir(data)
-    except paths.ProjectNotFound as err:
-        print(f"import-acled: {err}", file=sys.stderr)
-        return 2
-    if not export_path.is_file():
-        print(f"import-acled: {export_path}: no such file", file=sys.stderr)
-        return 2
-    if not data_dir.is_dir():
-        print(f"import-acled: {data_dir}: no such data folder", file=sys.stderr)
-        return 2
-    try:
-        result = import_export(export_path, data_dir)
-    except (OSError, ValueError, KeyError) as err:
-        print(f"import-acled: cannot import {export_path}: {err}", file=sys.stderr)
-        return 2
-    if result.problems:
-        for problem in result.problems:
-            print(problem)
-        files = ", ".join(sorted({p.file for p in result.problems}))
-        print(
-            f"{len(result.problems)} problem(s) in {files}; nothing was imported.",
-            file=sys.stderr,
-        )
-        return 1
-    print(result.summary())
-    return 0
-
-
-# --- aggregation for the map and the timeline ---------------------------------------------
-
-
-def _selected(
-    frame: pd.DataFrame,
-    countries: Iterable[str] | None,
-    date_from: Any,
-    date_to: Any,
-) -> pd.DataFrame:
-    """Rows in ``countries`` (all when empty or None) with ``when`` within the dates."""
-    when = frame["when"] if "when" in frame else pd.to_datetime(frame["event_date"])
-    mask = pd.Series(True, index=frame.index)
-    codes = list(countries or [])
-    if codes:
-        mask &= frame["country_iso3"].isin(codes).fillna(False).astype(bool)
-    if date_from is not None:
-        mask &= when >= pd.Timestamp(date_from)
-    if date_to is not None:
-        mask &= when <= pd.Timestamp(date_to)
-    out = frame.loc[mask.to_numpy()].copy()
-    out["when"] = when[mask.to_numpy()]
-    return out
-
-
-MAP_COLUMNS = ["lat", "lon", "events", "fatalities", "first_date", "last_date", "country_iso3"]
-TIMELINE_COLUMNS = ["country_iso3", "period_start", "events", "fatalities"]
-PERIODS = {"D": "D", "W": "W", "MS": "M", "QS": "Q", "YS": "Y"}
-
-
-def aggregate_for_map(
-    frame: pd.DataFrame | None,
-    countries: Iterable[str] | None = None,
-    date_from: Any = None,
-    date_to: Any = None,
-    cell_degrees: float = 0.5,
-) -> pd.DataFrame:
-    """One row per grid cell (``cell_degrees`` square) and country, for aggregate markers.
-
-    ``lat``/``lon`` are the mean position of the cell's events (so a cell holding one town's
-    events sits on the town); ``events`` and ``fatalities`` are counts and sums;
-    ``first_date``/``last_date`` the earliest and latest ``event_date``. A cell that straddles a
-    border gives one row per country. Sorted by ``events``, largest first.
-    """
-    if cell_degrees <= 0:
-        raise ValueError("cell_degrees must be positive")
-    empty = pd.DataFrame(
-        {
-            "lat": pd.Series(dtype="float64"),
-            "lon": pd.Series(dtype="float64"),
-            "events": pd.Series(dtype="int64"),
-            "fatalities": pd.Series(dtype="int64"),
-            "first_date": pd.Series(dtype="datetime64[ns]"),
-            "last_date": pd.Series(dtype="datetime64[ns]"),
-            "country_iso3": pd.Series(dtype="string"),
-        }
-    )
-    if frame is None or frame.empty:
-        return empty
-    sel = _selected(frame, countries, date_from, date_to)
-    if sel.empty:
-        return empty
-    lat = sel["latitude"].astype("float64")
-    lon = sel["longitude"].astype("float64")
-    work = pd.DataFrame(
-        {
-            "row": np.floor(lat.to_numpy() / cell_degrees).astype("int64"),
-            "col": np.floor(lon.to_numpy() / cell_degrees).astype("int64"),
-            "country_iso3": sel["country_iso3"].astype(str).to_numpy(),
-            "lat": lat.to_numpy(),
-            "lon": lon.to_numpy(),
-            "fatalities": sel["fatalities"].fillna(0).astype("int64").to_numpy(),
-            "when": sel["when"].to_numpy(),
-        }
-    )
-    grouped = work.groupby(["row", "col", "country_iso3"], sort=False).agg(
-        lat=("lat", "mean"),
-        lon=("lon", "mean"),
-        events=("lat", "size"),
-        fatalities=("fatalities", "sum"),
-        first_date=("when", "min"),
-        last_date=("when", "max"),
-    )
-    out = grouped.reset_index()[MAP_COLUMNS]
-    out["country_iso3"] = out["country_iso3"].astype("string")
-    out["events"] = out["events"].astype("int64")
-    out["fatalities"] = out["fatalities"].astype("int64")
-    out = out.sort_values(["events", "country_iso3", "lat"], ascending=[False, True, True])
-    return out.reset_index(drop=True)
-
-
-def aggregate_for_timeline(
-    frame: pd.DataFrame | None,
-    countries: Iterable[str] | None = None,
-    date_from: Any = None,
-    date_to: Any = None,
-    freq: str = "MS",
-) -> pd.DataFrame:
-    """Events and fatalities per country and period (``D``, ``W``, ``MS``, ``QS``, ``YS``).
-
-    ``period_start`` is the first day of each period (Monday for weeks). Every period between
-    the first and last one selected is present for every country that has events, with zeros
-    where nothing happened, so a line or bar chart never bridges a gap.
-    """
-    if freq not in PERIODS:
-        raise ValueError(f"freq must be one of {', '.join(PERIODS)}")
-    empty = pd.DataFrame(
-        {
-            "country_iso3": pd.Series(dtype="string"),
-            "period_start": pd.Series(dtype="datetime64[ns]"),
-            "events": pd.Series(dtype="int64"),
-            "fatalities": pd.Series(dtype="int64"),
-        }
-    )
-    if frame is None or frame.empty:
-        return empty
-    sel = _selected(frame, countries, date_from, date_to)
-    if sel.empty:
-        return empty
-    period = sel["when"].dt.to_period(PERIODS[freq])
-    work = pd.DataFrame(
-        {
-            "country_iso3": sel["country_iso3"].astype(str).to_numpy(),
-            "period": period.to_numpy(),
-            "fatalities": sel["fatalities"].fillna(0).astype("int64").to_numpy(),
-        }
-    )
-    counts = work.groupby(["country_iso3", "period"]).agg(
-        events=("fatalities", "size"), fatalities=("fatalities", "sum")
-    )
-    first = period.min() if date_from is None else pd.Timestamp(date_from).to_period(PERIODS[freq])
-    last = period.max() if date_to is None else pd.Timestamp(date_to).to_period(PERIODS[freq])
-    full = pd.MultiIndex.from_product(
-        [sorted(work["country_iso3"].unique()), pd.period_range(first, last)],
-        names=["country_iso3", "period"],
-    )
-    counts = counts.reindex(full, fill_value=0).reset_index()
-    counts["period_start"] = counts["period"].dt.start_time.astype("datetime64[ns]")
-    out = counts[TIMELINE_COLUMNS].copy()
-    out["country_iso3"] = out["country_iso3"].astype("string")
-    out["events"] = out["events"].astype("int64")
-    out["fatalities"] = out["fatalities"].astype("int64")
-    return out.reset_index(drop=True)
-
-
-def credit_line(imported_on: dt.date | None = None) -> str:
-    """The attribution to show on every view of the layer."""
-    when = f" (imported {imported_on.isoformat()})" if imported_on else ""
-    return f"Event data: {CREDIT}{when}. Used under ACLED's terms of use."

@@ -1,7 +1,7 @@
 """Helpers for the real-browser tests: run the app, open a page, record what the browser did.
 
-Used by tests/test_browser.py. Nothing here downloads a browser: the tests drive Debian's
-Chromium (/usr/bin/chromium) through the Python playwright package.
+Used by the browser tests and the benchmarks (bench/run.py). Nothing here downloads a browser:
+they drive Debian's Chromium (/usr/bin/chromium) through the Python playwright package.
 """
 
 from __future__ import annotations

@@ -11,11 +11,12 @@ from streamlit.testing.v1 import AppTest
 
 from dashlib.data.dataset import load
 from dashlib.figures import build_map_figure, build_timeline_figure
-from dashlib.layers.acled.importer import import_export, load_acled
+from dashlib.layers.acled.importer import import_export
+from dashlib.layers.acled.store import load_acled
 from dashlib.query.selection import Selection
+from tools.acled_export import generate
 
 from conftest import FIXTURES, REPO
-from test_acled import generate
 
 TODAY = dt.date(2026, 11, 27)
 

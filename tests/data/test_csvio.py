@@ -1,35 +1,30 @@
-"""The fast readers and checks give exactly what the reference ones give.
+"""dashlib.data.csvio: the fast reader gives exactly what the reference one gives.
 
 * CSV: Arrow reads a file with one record per line (``_parse_fast``); Python's csv module reads
   every file (``_parse``). Where the fast reader accepts a file, frame, lines, columns and
   problems are identical; where it declines (quoted line breaks, stray quotes …) the csv module
   is used.
-* Schema: :func:`schema_failures` reproduces pandera's ``failure_cases`` without pandera.
-* Row-wise rules worked out once per distinct value equal the rules applied row by row.
 """
 
 from __future__ import annotations
 
 import csv
 import io
-import json
 import sys
 from pathlib import Path
 
-import numpy as np
 import pandas as pd
 import pytest
-from hypothesis import HealthCheck, given, settings
+from hypothesis import given, settings
 from hypothesis import strategies as st
 
 from dashlib.data import csvio as csvfile
-from dashlib.data import validate
+from dashlib.data import csvproblems
 from dashlib.data.csvio import RawTable, _parse, _parse_fast, read_csv
 from dashlib.data.dataset import check
-from dashlib.data.geo import country_shapes
-from dashlib.data.schema import Resource, column_rules, read_package
+from dashlib.data.schema import read_package
 
-from conftest import FIXTURES, REPO, edit
+from conftest import edit
 
 EXPECTED = ["id", "name", "note"]
 
@@ -118,7 +113,7 @@ def test_fast_reader_declines_what_it_cannot_number(text: str, tmp_path: Path) -
 def reference_read(path: Path, expected: list[str] = EXPECTED) -> RawTable:
     """read_csv as it was before the fast reader: decode, refuse an empty file, csv module."""
     data = path.read_bytes()
-    text, problems = csvfile._decode("t.csv", data)
+    text, problems = csvproblems.decode("t.csv", data)
     if text is None:
         return csvfile._empty("t.csv", expected, problems)
     if not text.strip():
@@ -261,188 +256,3 @@ def test_same_problems_whichever_reader(data_dir: Path, monkeypatch: pytest.Monk
     with_arrow = check(data_dir)
     monkeypatch.setattr(csvfile, "_parse_fast", lambda file, data, expected: None)
     assert check(data_dir) == with_arrow and len(with_arrow) >= 6
-
-
-# --- schema checks without pandera ----------------------------------------------------------
-
-SCHEMAS = [REPO / "data" / "datapackage.json", REPO / "data" / "acled" / "datapackage.json"]
-RESOURCES = {
-    f"{path.parent.name}/{name}": res
-    for path in SCHEMAS
-    for name, res in read_package(path.parent).items()
-}
-SYNTHETIC = Resource(
-    "synthetic",
-    "synthetic.csv",
-    fields := (
-        {"name": "key", "type": "string", "constraints": {"pattern": "[a-z]+"}},
-        {"name": "code", "type": "string", "constraints": {"minLength": 2, "maxLength": 3}},
-        {"name": "short", "type": "string", "constraints": {"maxLength": 2, "unique": True}},
-        {"name": "long", "type": "string", "constraints": {"minLength": 2, "required": True}},
-        {"name": "kind", "type": "string", "constraints": {"enum": ["x", "y"]}},
-        {"name": "flag", "type": "boolean", "trueValues": ["yes"], "falseValues": ["no"]},
-        {"name": "day", "type": "date"},
-        {"name": "low", "type": "integer", "constraints": {"minimum": -2}},
-        {"name": "high", "type": "number", "constraints": {"maximum": 1.5}},
-        {"name": "both", "type": "number", "constraints": {"minimum": 0, "maximum": 1}},
-    ),
-    ("key",),
-    (),
-    json.dumps({"fields": list(fields), "primaryKey": "key"}, sort_keys=True),
-)
-RESOURCES["synthetic"] = SYNTHETIC
-NUMERIC = ("integer", "number")
-
-text_value = st.one_of(
-    st.none(),
-    st.sampled_from(
-        ["a", "ab", "abc", "x", "y", "yes", "no", "true", "false", "2022-01-06", "2022", "UKR"]
-        + ["2014-02", "06/01/2022", "RUS123", "ev-one", "https://example.org", "", " ", "é"]
-        + ["a\nb", "1", "-3", "1.5", "1,5", "nan", "inf", "SPB", "Ukraine", "Battles", "ab1"]
-    ),
-    st.text(max_size=4),
-)
-number_value = st.one_of(
-    st.none(),
-    st.sampled_from([-3, -2, 0, 1, 2, 35, 72, 95]),
-    st.floats(allow_nan=False, allow_infinity=True, width=32),
-)
-
-
-def typed_frame(resource: Resource, draw: st.DrawFn, rows: int) -> pd.DataFrame:
-    columns = {}
-    for spec in resource.fields:
-        kind = spec.get("type", "string")
-        if kind == "integer":
-            values = draw(
-                st.lists(st.sampled_from([None, -3, -2, 0, 1, 5]), min_size=rows, max_size=rows)
-            )
-            columns[spec["name"]] = pd.array(values, dtype="Int64")
-        elif kind == "number":
-            values = draw(st.lists(number_value, min_size=rows, max_size=rows))
-            columns[spec["name"]] = pd.array(values, dtype="Float64")
-        else:
-            values = draw(st.lists(text_value, min_size=rows, max_size=rows))
-            columns[spec["name"]] = pd.array(values, dtype="string")
-    return pd.DataFrame(columns)
-
-
-@st.composite
-def resource_and_frame(draw: st.DrawFn) -> tuple[Resource, pd.DataFrame]:
-    resource = RESOURCES[draw(st.sampled_from(sorted(RESOURCES)))]
-    return resource, typed_frame(resource, draw, draw(st.integers(0, 25)))
-
-
-def as_records(cases: pd.DataFrame | None) -> list[tuple[object, ...]]:
-    if cases is None:
-        return []
-    return [
-        (r.schema_context, r.column, r.check, repr(r.failure_case), r.index)
-        for r in cases.itertuples(index=False)
-    ]
-
-
-def test_rules_cover_the_shipped_schemas() -> None:
-    assert all(column_rules(res) is not None for res in RESOURCES.values())
-
-
-@settings(max_examples=40, deadline=None, suppress_health_check=[HealthCheck.too_slow])
-@given(case=resource_and_frame())
-def test_schema_failures_are_panderas(case: tuple[Resource, pd.DataFrame]) -> None:
-    resource, frame = case
-    rules = column_rules(resource)
-    assert rules is not None
-    assert as_records(validate.schema_failures(frame, rules)) == as_records(
-        validate.pandera_failures(frame, resource)
-    )
-
-
-@pytest.mark.parametrize("name", sorted(RESOURCES))
-@pytest.mark.parametrize("fill", [None, "same"])
-def test_schema_failures_on_empty_or_repeated_columns(name: str, fill: str | None) -> None:
-    resource = RESOURCES[name]
-    frame = pd.DataFrame(
-        {
-            spec["name"]: pd.array(
-                [None if fill is None else (1 if spec.get("type") in NUMERIC else "x")] * 4,
-                dtype={"integer": "Int64", "number": "Float64"}.get(spec.get("type"), "string"),
-            )
-            for spec in resource.fields
-        }
-    )
-    rules = column_rules(resource)
-    assert rules is not None
-    assert as_records(validate.schema_failures(frame, rules)) == as_records(
-        validate.pandera_failures(frame, resource)
-    )
-
-
-def test_type_table_same_problems_with_pandera(
-    data_dir: Path, monkeypatch: pytest.MonkeyPatch
-) -> None:
-    edit(data_dir / "deployments.csv", "44.6,33.5", "95.0,33.5")
-    edit(data_dir / "deployments.csv", ",10000,25000,", ",-5,25000,")
-    edit(data_dir / "deployments.csv", "town,naval_base", "city,naval_base")
-    edit(data_dir / "events.csv", "ev-two,", "ev-one,")
-    edit(data_dir / "events.csv", "2022-01-06,day", "06/01/2022,day")
-    edit(data_dir / "interventions.csv", "false,2014", "maybe,2014")
-    edit(data_dir / "sources.csv", "https://example.org/a", "example.org/a")
-    edit(data_dir / "events.csv", "Test event one", "")
-    without = check(data_dir)
-    monkeypatch.setattr(validate, "column_rules", lambda resource: None)
-    assert check(data_dir) == without and len(without) >= 9
-
-
-# --- rules worked out once per distinct value -----------------------------------------------
-
-dates_text = st.lists(
-    st.sampled_from(
-        [
-            "1992",
-            "1992-07",
-            "1992-07-31",
-            "1992-02-30",
-            "1992-13",
-            "92-07",
-            "1992/07",
-            "x",
-            "2000-02-29",
-        ]
-    ),
-    max_size=30,
-)
-
-
-@settings(max_examples=100, deadline=None)
-@given(values=dates_text)
-def test_per_value_rules_equal_row_by_row(values: list[str]) -> None:
-    text = pd.Series(values, dtype="string", index=np.arange(len(values)) * 3).astype(str)
-    pd.testing.assert_series_equal(validate._precisions(text), validate._precisions_of(text))
-    first, last = validate._period_bounds(text)
-    first_rows, last_rows = validate._period_bounds_of(text)
-    pd.testing.assert_series_equal(first, first_rows)
-    pd.testing.assert_series_equal(last, last_rows)
-
-
-@settings(max_examples=40, deadline=None)
-@given(
-    points=st.lists(
-        st.tuples(
-            st.sampled_from(["UKR", "KAZ", "GEO", "RUS", "XXX"]),
-            st.floats(20, 80),
-            st.floats(20, 80),
-        ),
-        min_size=1,
-        max_size=40,
-    )
-)
-def test_points_skipped_are_within_tolerance(points: list[tuple[str, float, float]]) -> None:
-    shapes = country_shapes(FIXTURES / "valid")
-    assert shapes is not None
-    iso3s = np.array([p[0] for p in points], dtype=object)
-    lons, lats = np.array([p[1] for p in points]), np.array([p[2] for p in points])
-    near = validate._surely_within(shapes, iso3s, lons, lats)
-    exact = shapes.distance_km(iso3s.tolist(), lons, lats)
-    for sure, km in zip(near, exact, strict=True):
-        if sure:
-            assert km is not None and km <= validate.COORDINATE_TOLERANCE_KM

@@ -1,6 +1,6 @@
 """Real-browser tests: Debian's Chromium, driven by playwright, against ``streamlit run``.
 
-Run them with ``pytest -m browser tests/test_browser.py``. They need /usr/bin/chromium: without
+Run them with ``pytest -m browser tests/browser/``. They need /usr/bin/chromium: without
 it they skip with a note, except under CI (``CI`` set), where a missing browser is a failure.
 Never ``playwright install`` here: it downloads a browser, which cannot work offline.
 
@@ -28,7 +28,7 @@ from urllib.parse import parse_qs, urlparse
 
 import pytest
 
-from browser_support import (
+from tools.browser import (
     CHROMIUM,
     CHROMIUM_ARGS,
     REPO,
@@ -39,11 +39,12 @@ from browser_support import (
     settle,
     start_app,
 )
+
 from conftest import missing_tool
 
 pytestmark = pytest.mark.browser
 
-FIXTURES = Path(__file__).parent / "fixtures"
+FIXTURES = Path(__file__).parents[1] / "fixtures"
 CHART = '[data-testid="stPlotlyChart"] .main-svg'
 # plotly draws the base map (land, country outlines) into .geolayer and one path per
 # choropleth country into .choroplethlocation; both need the topojson the app serves itself

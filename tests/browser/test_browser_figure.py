@@ -31,8 +31,8 @@ from dashlib.figures.browser import (
     write_served_geojson,
 )
 from dashlib.query.selection import Selection
+from tools.browser import CHROMIUM, CHROMIUM_ARGS, REPO
 
-from browser_support import CHROMIUM, CHROMIUM_ARGS, REPO
 from conftest import missing_tool
 
 TODAY = dt.date(2026, 11, 27)

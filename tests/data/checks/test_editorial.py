@@ -1,4 +1,4 @@
-"""dashlib.data.editorial: the newsroom's rules on sources, quotations and consistency.
+"""dashlib.data.checks (sources, quotations, consistency): the newsroom's editorial rules.
 
 Each case plants one problem in a copy of tests/fixtures/valid and expects exactly the
 FILE:LINE:COLUMN the validator reports (LINE as a spreadsheet shows it, header = 1).
@@ -11,7 +11,7 @@ from pathlib import Path
 
 import pytest
 
-from dashlib.data import editorial
+from dashlib.data.checks import quotations, sources
 from dashlib.data.problems import Problem
 
 from conftest import edit
@@ -153,8 +153,8 @@ def test_an_event_marking_a_start_agrees_with_the_intervention(
 
 
 def test_normal_url_and_words() -> None:
-    assert editorial.normal_url("HTTP://WWW.A.org/x/") == editorial.normal_url("https://a.org/x")
-    assert editorial.words("  one\ttwo\nthree ") == 3
+    assert sources.normal_url("HTTP://WWW.A.org/x/") == sources.normal_url("https://a.org/x")
+    assert quotations.words("  one\ttwo\nthree ") == 3
 
 
 def test_the_public_download_carries_excerpts_not_article_texts(data_dir: Path) -> None:

@@ -5,7 +5,7 @@ from __future__ import annotations
 import pytest
 
 from dashlib.data.dataset import Dataset, check, load
-from dashlib.data.validate import split_list
+from dashlib.data.lists import split_list
 
 from conftest import REPO
 

@@ -10,7 +10,7 @@ import pandas as pd
 import pytest
 from streamlit.testing.v1 import AppTest
 
-from dashlib.editing import save as editing
+from dashlib.data import files
 from dashlib.editing.save import ConcurrentEditError, read_changelog, read_table, save_table
 
 from conftest import REPO
@@ -34,7 +34,7 @@ def test_valid_edit_is_saved_with_backup_and_changelog(data_dir: Path) -> None:
     assert result.backup is not None and result.backup.read_bytes() == before
     log = read_changelog(data_dir)
     assert log.iloc[0]["who"] == "Ana" and log.iloc[0]["table"] == "events.csv"
-    assert "ev-one: title 'Test event one' → 'Corrected title'" in log.iloc[0]["change"]
+    assert log.iloc[0]["change"] == "~ ev-one: title Test event one → Corrected title"
     assert log.iloc[0]["when"] == "2026-11-27T12:00:00Z"
 
 
@@ -86,7 +86,7 @@ def test_fault_in_the_middle_of_a_save_leaves_the_file_intact(
     def crash(src: object, dst: object) -> None:
         raise OSError("disk full")
 
-    monkeypatch.setattr(editing.os, "replace", crash)
+    monkeypatch.setattr(files.os, "replace", crash)
     with pytest.raises(OSError):
         save_table(data_dir, "events", edited, editor="Ana", expected_digest=digest, now=NOW)
     assert path.read_bytes() == before
@@ -169,7 +169,7 @@ def test_atomic_write_is_used(data_dir: Path, monkeypatch: pytest.MonkeyPatch) -
     calls: list[tuple[str, str]] = []
     real = os.replace
     monkeypatch.setattr(
-        editing.os, "replace", lambda a, b: (calls.append((str(a), str(b))), real(a, b))[1]
+        files.os, "replace", lambda a, b: (calls.append((str(a), str(b))), real(a, b))[1]
     )
     _, digest = read_table(data_dir, "events")
     save_table(

@@ -6,7 +6,7 @@ for deployments, coordinates jittered by at most ``JITTER_DEG`` around the commi
 inside the validator's 10 km tolerance for "inside its country"). The result passes
 ``python -m dashlib validate``; :func:`plant_problems` then breaks a copy on purpose.
 
-    python bench/generate.py OUT_DIR 100000        # writes OUT_DIR (a copy of data/ + rows)
+    python -m tools.generate OUT_DIR 100000        # writes OUT_DIR (a copy of data/ + rows)
 """
 
 from __future__ import annotations

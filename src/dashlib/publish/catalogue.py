@@ -1,0 +1,91 @@
+"""The chart catalogue of an export: which charts, built by which of the app's builders, with
+which data table behind each.
+
+To add a chart to the export, add a :class:`Chart` in :func:`chart_list` and, for a new kind,
+a branch in :func:`build_figure` and :func:`chart_table`.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from dataclasses import dataclass
+
+import pandas as pd
+import plotly.graph_objects as go
+
+from dashlib.data.dataset import Dataset
+from dashlib.figures import build_map_animation, build_map_figure, build_timeline_figure
+from dashlib.figures.map_animation import animation_days
+from dashlib.query.selection import Selection
+from dashlib.query.tables import sites_table, timeline_table
+
+# Per-country views a story would use: (name suffix, countries).
+STORY_VIEWS: tuple[tuple[str, tuple[str, ...]], ...] = (
+    ("ukr", ("UKR",)),
+    ("geo", ("GEO",)),
+    ("mda", ("MDA",)),
+    ("kaz", ("KAZ",)),
+    ("arm-aze", ("ARM", "AZE")),
+)
+
+
+@dataclass(frozen=True)
+class Chart:
+    """One exported chart: its file name, builder, app page and selection."""
+
+    name: str
+    kind: str  # "map", "map-animated" or "timeline"
+    selection: Selection
+    label: str
+
+    @property
+    def page(self) -> str:
+        """The app page showing this chart (``/map`` plays the animation)."""
+        return "timeline" if self.kind == "timeline" else "map"
+
+
+def chart_list(ds: Dataset, selection: Selection) -> list[Chart]:
+    """The charts to export: the selection's three charts, then per-country story views.
+
+    With ``--country`` the selection already is the story's view, so no extra views are added.
+    """
+    charts = [
+        Chart("map", "map", selection, "Map on the selected date"),
+        Chart("map-animated", "map-animated", selection, "Animated map, 1991 → today"),
+        Chart("timeline", "timeline", selection, "Timeline of interventions and events"),
+    ]
+    if selection.countries:
+        return charts
+    known = set(ds.countries["iso3"])
+    names = dict(zip(ds.countries["iso3"], ds.countries["name"], strict=True))
+    for suffix, codes in STORY_VIEWS:
+        present = tuple(c for c in codes if c in known)
+        if not present:
+            continue
+        view = selection.with_(countries=tuple(sorted(present)))
+        label = " and ".join(str(names[c]) for c in present)
+        charts.append(Chart(f"map-{suffix}", "map", view, f"Map: {label}"))
+        charts.append(Chart(f"timeline-{suffix}", "timeline", view, f"Timeline: {label}"))
+    return charts
+
+
+def build_figure(ds: Dataset, chart: Chart, today: dt.date) -> go.Figure:
+    """The app's figure for ``chart`` (the same builders, never a second version)."""
+    if chart.kind == "map":
+        return build_map_figure(ds, chart.selection, today)
+    if chart.kind == "map-animated":
+        return build_map_animation(ds, chart.selection, today)
+    return build_timeline_figure(ds, chart.selection, today)
+
+
+def chart_table(ds: Dataset, chart: Chart, today: dt.date) -> pd.DataFrame:
+    """The data behind ``chart``, from the app's reader-facing tables."""
+    if chart.kind == "map":
+        return sites_table(ds, chart.selection, today)
+    if chart.kind == "map-animated":  # every site shown in any frame
+        frames = [
+            sites_table(ds, chart.selection.with_(as_of=day), today)
+            for day in animation_days(today)
+        ]
+        return pd.concat(frames, ignore_index=True).drop_duplicates().reset_index(drop=True)
+    return timeline_table(ds, chart.selection, today)

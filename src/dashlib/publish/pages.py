@@ -1,0 +1,217 @@
+"""HTML pages an editor publishes: one chart's standalone page and the export's gallery.
+
+Both are Jinja2 templates (``publish/templates/``) rendered with autoescaping on: every value
+from the data (titles, summaries, sources, ids) is escaped wherever it lands. Only what this
+module builds itself is marked safe: plotly's chart ``<div>`` and script, the base-map seed
+(JSON made script-safe by :func:`dashlib.publish.embed.geo_assets_script`), and our own CSS
+and JavaScript constants.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Mapping
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Any
+from urllib.parse import urlsplit
+
+import jinja2
+import plotly.graph_objects as go
+import plotly.io as pio
+from markupsafe import Markup
+
+from dashlib.data.dataset import Dataset
+from dashlib.figures import theme
+from dashlib.publish.catalogue import Chart
+from dashlib.publish.embed import (
+    HEIGHT_POSTER_JS,
+    PLOTLY_CONFIG,
+    embed_url,
+    geo_assets_script,
+    iframe_code,
+    iframe_snippet,
+)
+from dashlib.publish.images import ARTICLE_WIDTH
+
+DEFAULT_BASE_URL = "http://localhost:8501"
+TEMPLATES = jinja2.Environment(
+    loader=jinja2.PackageLoader("dashlib.publish", "templates"),
+    autoescape=True,  # every template, whatever its file name
+    undefined=jinja2.StrictUndefined,  # a misspelt variable fails instead of printing nothing
+    keep_trailing_newline=True,
+)
+
+PAGE_CSS = (
+    "html,body{margin:0;padding:0;background:#fff;}"
+    f"body{{font-family:{theme.FONT};color:{theme.INK};}}"
+    "figure{margin:0;}"
+    ".sr-only{position:absolute;width:1px;height:1px;padding:0;margin:-1px;overflow:hidden;"
+    "clip:rect(0,0,0,0);white-space:nowrap;border:0;}"
+    "noscript p{margin:8px;font-size:14px;line-height:1.4;}"
+)
+
+GALLERY_CSS = f"""
+body{{font-family:{theme.FONT};color:{theme.INK};margin:0 auto;max-width:1100px;padding:24px;}}
+h1{{font-size:26px;margin:0 0 4px}} .lead{{color:{theme.MUTED};margin:0 0 24px}}
+.card{{border:1px solid #ddd;border-radius:8px;padding:16px;margin:0 0 24px}}
+.card h2{{font-size:19px;margin:0 0 4px}} .card .desc{{color:{theme.MUTED};font-size:14px}}
+.preview{{display:block;width:100%;max-width:800px;border:1px solid #eee}}
+.files a{{margin-right:12px}} .files{{margin:8px 0}}
+.code{{margin:10px 0}} .code label{{font-weight:600;font-size:14px;display:block}}
+textarea{{width:100%;height:86px;font:12px/1.4 monospace;box-sizing:border-box}}
+button{{font:inherit;font-size:14px;padding:4px 12px;cursor:pointer}}
+.copied{{color:#007a3d;font-size:13px;margin-left:8px}}
+"""
+
+GALLERY_JS = """
+document.querySelectorAll('textarea[data-rel]').forEach(function(t){
+  if (!/^https?:$/.test(location.protocol)) return;
+  var abs = new URL(t.dataset.rel, location.href).href;
+  t.value = t.value.split('src="' + t.dataset.rel + '"').join('src="' + abs + '"');
+});
+document.querySelectorAll('button[data-copy]').forEach(function(b){
+  b.addEventListener('click', function(){
+    var t = document.getElementById(b.dataset.copy), note = b.nextElementSibling;
+    function done(){
+      note.textContent = 'Copied';
+      setTimeout(function(){ note.textContent = ''; }, 1500);
+    }
+    function fallback(){ t.select(); document.execCommand('copy'); done(); }
+    if (navigator.clipboard && window.isSecureContext) {
+      navigator.clipboard.writeText(t.value).then(done, fallback);
+    } else { fallback(); }
+  });
+});
+"""
+
+# The files an export may write for a chart, in the order the gallery lists them.
+FILE_KINDS = (
+    ("HTML", "{}.html"),
+    ("PNG", "{}.png"),
+    ("Social card PNG", "{}-social.png"),
+    ("SVG", "{}.svg"),
+    ("CSV data", "{}.csv"),
+)
+
+
+def _meta(fig: go.Figure, key: str) -> str:
+    meta = fig.layout.meta
+    if isinstance(meta, dict):
+        return str(meta.get(key) or "")
+    return ""
+
+
+def plot_div(fig: go.Figure, *, offline: bool = False) -> str:
+    """plotly's ``<div>`` and script for ``fig`` (plotly.js inlined or from its CDN)."""
+    height = fig.layout.height
+    return str(
+        pio.to_html(
+            fig,
+            config=PLOTLY_CONFIG,
+            auto_play=False,
+            include_plotlyjs=True if offline else "cdn",
+            include_mathjax=False,
+            full_html=False,
+            default_width="100%",
+            default_height=f"{int(height)}px" if height else "100%",
+            div_id="chart-plot",
+        )
+    )
+
+
+def standalone_html(
+    fig: go.Figure,
+    *,
+    offline: bool = False,
+    title: str | None = None,
+    page_title: str | None = None,
+) -> str:
+    """A complete HTML page with one chart, its accessible description and the height poster."""
+    title = title or _meta(fig, "title") or theme.ISSUE_TITLE
+    return TEMPLATES.get_template("chart.html").render(
+        page_title=page_title or title,
+        title=title,
+        summary=_meta(fig, "summary"),
+        source=_meta(fig, "source"),
+        credit=theme.CREDIT,
+        css=Markup(PAGE_CSS),
+        geo_assets=Markup(geo_assets_script(fig)),
+        plot=Markup(plot_div(fig, offline=offline)),
+        height_poster=Markup(HEIGHT_POSTER_JS),
+    )
+
+
+@dataclass(frozen=True)
+class Card:
+    """What the gallery shows for one chart (every text escaped by the template)."""
+
+    name: str
+    label: str
+    title: str
+    summary: str
+    page: str
+    app_url: str
+    height: int
+    png: bool
+    files: tuple[tuple[str, str], ...]
+    hosted: str
+    app: str
+
+
+def web_url(url: str) -> str:
+    """``url`` when it is an http(s) address, else ``#``: a link never runs a script
+    (``javascript:``) however the base URL was given.
+
+    >>> web_url("https://example.org/map?embed=true"), web_url("javascript:alert(1)")
+    ('https://example.org/map?embed=true', '#')
+    """
+    return url if urlsplit(url).scheme in ("http", "https") else "#"
+
+
+def card(chart: Chart, fig: go.Figure, out_dir: Path, base_url: str) -> Card:
+    """The gallery card of ``chart``: its preview, the files written, two embed codes."""
+    meta: Mapping[str, Any] = fig.layout.meta or {}
+    height = int(fig.layout.height or 600)
+    title = str(meta.get("title") or chart.label)
+    n = chart.name
+    files = tuple(
+        (label, pattern.format(n))
+        for label, pattern in FILE_KINDS
+        if (out_dir / pattern.format(n)).exists()
+    )
+    return Card(
+        name=n,
+        label=chart.label,
+        title=title,
+        summary=str(meta.get("summary", "")),
+        page=chart.page,
+        app_url=web_url(embed_url(base_url, chart.page, chart.selection)),
+        height=height,
+        png=(out_dir / f"{n}.png").exists(),
+        files=files,
+        hosted=iframe_code(f"{n}.html", title, height),
+        app=iframe_snippet(base_url, chart.page, chart.selection, title, height + 60),
+    )
+
+
+def gallery_html(
+    ds: Dataset,
+    charts: list[Chart],
+    figures: Mapping[str, go.Figure],
+    out_dir: Path,
+    *,
+    base_url: str = DEFAULT_BASE_URL,
+    offline: bool = False,
+) -> str:
+    """index.html: every chart with a preview, its files and copy-paste embed codes."""
+    return TEMPLATES.get_template("gallery.html").render(
+        issue_title=theme.ISSUE_TITLE,
+        version=ds.version,
+        last_updated=f"{ds.last_updated:%d %B %Y}",
+        mode="plotly.js inlined (works offline)" if offline else "plotly.js from its CDN",
+        credit=theme.CREDIT,
+        cards=[card(c, figures[c.name], out_dir, base_url) for c in charts],
+        article_width=ARTICLE_WIDTH,
+        css=Markup(GALLERY_CSS),
+        js=Markup(GALLERY_JS),
+    )
