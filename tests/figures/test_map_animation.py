@@ -131,7 +131,8 @@ def test_frames_find_their_traces_by_uid_whatever_the_order(ds: Dataset) -> None
 def test_the_acled_layer_changes_with_the_frames(tmp_path: Path) -> None:
     import shutil
 
-    from dashlib.layers.acled.importer import import_export, load_acled
+    from dashlib.layers.acled.importer import import_export
+    from dashlib.layers.acled.store import load_acled
 
     from conftest import FIXTURES, REPO
 
