@@ -14,6 +14,8 @@ PARTISAN_LABELS = {
     "de_facto_authority": "de facto authority",
 }
 GAZETTEER = "gazetteer"
+# Named after the original publishers in a source line: they only stand beside them.
+SECONDARY = frozenset({"encyclopedia", "aggregator"})
 
 
 def publisher_label(publisher: str, publisher_type: str) -> str:

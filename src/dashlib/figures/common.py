@@ -11,7 +11,7 @@ import plotly.graph_objects as go
 
 from dashlib.data.dataset import Dataset
 from dashlib.data.lists import split_list
-from dashlib.data.publishers import GAZETTEER
+from dashlib.data.publishers import GAZETTEER, SECONDARY
 from dashlib.figures import theme
 
 
@@ -36,8 +36,10 @@ def source_names(ds: Dataset, source_ids: Iterable[object], limit: int = 3) -> s
 
 
 def _publishers(ds: Dataset, source_ids: Iterable[object]) -> tuple[list[str], list[str]]:
-    """(publishers most-cited first, gazetteers) behind the cells given."""
+    """(publishers most-cited first, gazetteers) behind the cells given. Original publishers
+    come before encyclopedias and aggregators, which only ever stand beside them."""
     counts: dict[str, int] = {}
+    secondary: set[str] = set()
     places: set[str] = set()
     publishers = ds.source_publishers
     for cell in source_ids:
@@ -51,7 +53,9 @@ def _publishers(ds: Dataset, source_ids: Iterable[object]) -> tuple[list[str], l
             elif name not in seen:
                 seen.add(name)
                 counts[name] = counts.get(name, 0) + 1
-    ranked = sorted(counts, key=lambda n: (-counts[n], n.casefold()))
+                if kind in SECONDARY:
+                    secondary.add(name)
+    ranked = sorted(counts, key=lambda n: (n in secondary, -counts[n], n.casefold()))
     return ranked, sorted(places)
 
 

@@ -202,3 +202,15 @@ def test_long_source_lines_say_how_many_more(data_dir: Path) -> None:
     assert (
         source_names(ds, cells) == "Publisher 5, Publisher 4, Publisher 0 and 3 more"
     )  # ties: by name
+
+
+def test_original_publishers_come_before_encyclopedias(data_dir: Path) -> None:
+    from dashlib.data.dataset import load
+    from dashlib.figures.common import source_names
+
+    edit(data_dir / "sources.csv", "Test source B,Example Publisher", "Test source B,Wikipedia")
+    edit(data_dir / "sources.csv", "fixture,newspaper", "fixture,encyclopedia", count=2)
+    edit(data_dir / "sources.csv", "fixture,encyclopedia", "fixture,newspaper")  # src-a
+    ds = load(data_dir)
+    # Wikipedia (src-b) cited by more rows, still named after the newspaper.
+    assert source_names(ds, ["src-b", "src-b", "src-a;src-b"]) == "Example Publisher, Wikipedia"
