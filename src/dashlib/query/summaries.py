@@ -7,8 +7,6 @@ from __future__ import annotations
 
 import datetime as dt
 
-import pandas as pd
-
 from dashlib.data.dataset import Dataset
 from dashlib.figures import theme
 from dashlib.query import filters
@@ -69,7 +67,7 @@ def map_summary(ds: Dataset, selection: Selection, today: dt.date) -> str:
     war = status[status["status"] == "war"]["iso3"].tolist()
     present = status[status["status"] == "presence"]["iso3"].tolist()
     text = [f"Map of the former Soviet Union on {day:%d %B %Y}{_scope(ds, selection)}."]
-    text.append(f"It shows {len(sites)} active Russian deployment site(s)")
+    text.append(f"It shows {plural(len(sites), 'active Russian deployment site')}")
     if len(sites):
         by_country = sites["country_iso3"].value_counts(sort=False).sort_values(ascending=False)
         top = ", ".join(f"{_names(ds, [c])} {n}" for c, n in by_country.head(5).items())
@@ -78,7 +76,7 @@ def map_summary(ds: Dataset, selection: Selection, today: dt.date) -> str:
         if len(known):
             text[-1] += (
                 f"; where figures are published, between {int(known['troops_low'].sum()):,}"
-                f" and {int(known['troops_high'].sum()):,} troops in {len(known)} site(s)"
+                f" and {int(known['troops_high'].sum()):,} troops in {plural(len(known), 'site')}"
             )
     text[-1] += "."
     if war:
@@ -95,7 +93,7 @@ def timeline_summary(ds: Dataset, selection: Selection, today: dt.date) -> str:
     start, end = selection.range_or(today)
     text = [
         f"Timeline from {start:%Y} to {end:%Y}{_scope(ds, selection)}: "
-        f"{len(inter)} intervention(s) and {n_events:,} event(s)."
+        f"{plural(len(inter), 'intervention')} and {plural(n_events, 'event')}."
     ]
     if len(inter):
         ongoing = inter[inter["ongoing"]]
@@ -114,7 +112,43 @@ def timeline_summary(ds: Dataset, selection: Selection, today: dt.date) -> str:
     return " ".join(text)
 
 
-def excerpt_summary(frame: pd.DataFrame, query: str) -> str:
+def plural(n: int, one: str, many: str | None = None) -> str:
+    """``1 excerpt``, ``2 excerpts``: counts stated the way a reader says them.
+
+    >>> plural(1, "excerpt"), plural(3, "country", "countries")
+    ('1 excerpt', '3 countries')
+    """
+    return f"{n:,} {one if n == 1 else (many or one + 's')}"
+
+
+def filter_phrase(ds: Dataset, selection: Selection, today: dt.date, *, dates: bool = True) -> str:
+    """The active filters in words ("Georgia, peacekeeping, 2008–2014"); empty when none.
+
+    Titles, tiles and summaries use it so a filtered view always names its filter.
+    """
+    parts = []
+    if selection.countries:
+        parts.append(_names(ds, list(selection.countries)))
+    if selection.kinds:
+        parts.append(" or ".join(theme.KIND_LABELS.get(k, k).lower() for k in selection.kinds))
+    if selection.intervention:
+        titles = dict(
+            zip(ds.interventions["intervention_id"], ds.interventions["title"], strict=True)
+        )
+        parts.append(str(titles.get(selection.intervention, selection.intervention)))
+    if dates and (selection.date_from or selection.date_to):
+        start, end = selection.range_or(today)
+        parts.append(f"{start:%-d %b %Y} – {end:%-d %b %Y}")
+    return ", ".join(parts)
+
+
+def excerpt_summary(count: int, query: str, scope: str = "", substitution: str = "") -> str:
+    """``2 excerpts match “Putin Kazakhstan” (matched Almaty for Alma-Ata) within Georgia.``"""
+    within = f" within {scope}" if scope else ""
     if query:
-        return f"{len(frame)} excerpt(s) match “{query}”."
-    return f"{len(frame)} excerpt(s)."
+        verb = "matches" if count == 1 else "match"
+        if count == 0:
+            return f"No excerpt matches “{query}”{within}."
+        note = f" ({substitution})" if substitution else ""
+        return f"{plural(count, 'excerpt')} {verb} “{query}”{note}{within}."
+    return f"{plural(count, 'excerpt')}{within}."

@@ -135,6 +135,17 @@ def _reset() -> None:
     st.session_state[_NOTES] = []
 
 
+def keep_only_query() -> None:
+    """Clear every filter but the search text (a button's ``on_click``)."""
+    query = str(st.session_state.get(_KEYS["query"], ""))
+    _apply_to_widgets(Selection(query=query), today())
+
+
+def clear_query() -> None:
+    """Clear the search text only (a button's ``on_click``)."""
+    st.session_state[_KEYS["query"]] = ""
+
+
 def draw_sidebar() -> None:
     """The filter widgets, when this run's page asked for them (``current_selection``).
 
