@@ -7,7 +7,6 @@ import datetime as dt
 import pandas as pd
 import pytest
 
-import dashlib.figures  # noqa: F401  (figures before query.summaries: they import each other)
 from dashlib.data.dataset import load
 from dashlib.query import filters
 from dashlib.query.search import (

@@ -30,7 +30,7 @@ from dashlib.layers.acled.importer import aggregate_for_map
 from dashlib.query import filters
 from dashlib.query.prepared import lru, row_strings
 from dashlib.query.selection import Selection
-from dashlib.query.summaries import map_summary
+from dashlib.query.summaries import map_headline, map_summary
 
 # The region, not all of Eurasia: Russia crosses 180°, so fitbounds would span the globe.
 GEO_LAYOUT: dict[str, Any] = {
@@ -134,7 +134,15 @@ def _status_traces(timeline: filters.StatusTimeline, day: dt.date) -> list[go.Ch
     return traces
 
 
-def _crimea_trace(ds: Dataset) -> go.Choropleth | None:
+def _crimea_on(ds: Dataset, day: dt.date) -> bool:
+    """Whether Crimea's occupation (its territories.csv row) holds on ``day``."""
+    row = ds.territories[ds.territories["territory_id"] == "crimea"]
+    return bool(filters.active_on(row, day).any())
+
+
+def _crimea_trace(ds: Dataset, day: dt.date) -> go.Choropleth | None:
+    # Drawn only from its start date (27 Feb 2014): the overlay is a layer dated like the
+    # others. The trace stays (hidden) before then so animation frames keep their indices.
     if not ds.crimea_geojson:
         return None
     row = ds.territories[ds.territories["territory_id"] == "crimea"]
@@ -151,6 +159,7 @@ def _crimea_trace(ds: Dataset) -> go.Choropleth | None:
         text=[f"<b>Crimea (Ukraine)</b><br>{esc(detail)}"],
         hovertemplate="%{text}<extra></extra>",
         showlegend=True,
+        visible=_crimea_on(ds, day),
     )
 
 
@@ -429,7 +438,7 @@ def build_map_figure(
     sites = sites or _Sites.of(ds, selection)
     timeline = filters.StatusTimeline.of(ds)
     traces: list[Any] = _status_traces(timeline, day)
-    crimea = _crimea_trace(ds)
+    crimea = _crimea_trace(ds, day)
     if crimea is not None:
         traces.append(crimea)
     traces.append(_territory_trace(ds, day))
@@ -441,7 +450,7 @@ def build_map_figure(
     active = sites.active(day)
     frame_layout(
         fig,
-        title=f"Russian military presence, {day:%-d %b %Y}",
+        title=f"{map_headline(ds, selection)}, {day:%-d %b %Y}",
         subtitle=sites.subtitle(),
         source=source_line(ds, pd.unique(sites.sources[active]).tolist()),
         summary=map_summary(ds, selection, today),
@@ -542,12 +551,15 @@ def build_map_animation(
     n_status = len(theme.STATUS_ORDER)
     first_site = n_status + (1 if ds.crimea_geojson else 0) + 1
     indices = list(range(n_status)) + [first_site + i for i in range(len(theme.KIND_ORDER))]
+    crimea = [n_status] if ds.crimea_geojson else []  # shown from its start date only
     title = str(base.layout.title.text)
     frames = [
         {
             "name": str(day.year),
-            "data": _status_data(timeline, day) + sites.trace_data(day, "frame"),
-            "traces": indices,
+            "data": _status_data(timeline, day)
+            + sites.trace_data(day, "frame")
+            + [{"type": "choropleth", "visible": _crimea_on(ds, day)} for _ in crimea],
+            "traces": indices + crimea,
             "layout": {
                 # Only the heading's date (count 1): the source line's "checked" date stays.
                 "title": {"text": title.replace(f"{start_day:%-d %b %Y}", f"{day:%-d %b %Y}", 1)}

@@ -49,13 +49,18 @@ HEIGHT_POSTER_JS = (
     "setTimeout(post,500);})();"
 )
 
-# Runs once on the host page; resizes the iframe whose window sent a height.
+# Runs once on the host page; resizes the iframe whose window sent a height, or whose window
+# holds the frame that sent it: the live app (Streamlit) can only run script in a component
+# frame nested inside the app's own frame, so its message comes from a grandchild. Walking up
+# ``parent`` is allowed across origins; at most 3 levels, and only frames inside one of this
+# page's own iframes count, so no other page can resize them.
 RESIZE_LISTENER_JS = (
     "(function(){if(window.dashlibEmbedListener)return;window.dashlibEmbedListener=1;"
     "window.addEventListener('message',function(e){var h=e.data&&e.data['" + MESSAGE_KEY + "'];"
-    "if(typeof h!=='number'||!(h>0))return;h=Math.min(Math.ceil(h),10000);"
+    "if(typeof h!=='number'||!(h>0)||!e.source)return;h=Math.min(Math.ceil(h),10000);"
     "var f=document.getElementsByTagName('iframe');for(var i=0;i<f.length;i++){"
-    "if(f[i].contentWindow===e.source){f[i].style.height=h+'px';}}});})();"
+    "var w=e.source;for(var k=0;k<3&&w;k++){if(f[i].contentWindow===w){"
+    "f[i].style.height=h+'px';return;}if(w===w.parent)break;w=w.parent;}}});})();"
 )
 
 PLOTLY_CONFIG: dict[str, Any] = {

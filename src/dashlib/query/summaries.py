@@ -8,10 +8,16 @@ from __future__ import annotations
 import datetime as dt
 
 from dashlib.data.dataset import Dataset
-from dashlib.figures import theme
 from dashlib.query import filters
 from dashlib.query.prepared import lru
 from dashlib.query.selection import Selection
+
+
+def _kind_labels() -> dict[str, str]:
+    # Imported here, not at the top: dashlib.figures imports this module for its summaries.
+    from dashlib.figures import theme
+
+    return dict(theme.KIND_LABELS)
 
 
 def _names(ds: Dataset, codes: list[str]) -> str:
@@ -27,7 +33,7 @@ def _scope(ds: Dataset, selection: Selection) -> str:
     if selection.countries:
         parts.append(f"in {_names(ds, list(selection.countries))}")
     if selection.kinds:
-        parts.append("of kind " + ", ".join(theme.KIND_LABELS.get(k, k) for k in selection.kinds))
+        parts.append("of kind " + ", ".join(_kind_labels().get(k, k) for k in selection.kinds))
     return (" " + " ".join(parts)) if parts else ""
 
 
@@ -83,7 +89,9 @@ def map_summary(ds: Dataset, selection: Selection, today: dt.date) -> str:
         text.append(f"Russian forces were at war in or occupying part of {_names(ds, war)}.")
     if present:
         text.append(f"Russian forces were stationed in {_names(ds, present)}.")
-    text.append("Crimea is shown as part of Ukraine, under Russian occupation since 2014.")
+    crimea = ds.territories[ds.territories["territory_id"] == "crimea"]
+    if filters.active_on(crimea, day).any():
+        text.append("Crimea is shown as part of Ukraine, under Russian occupation since 2014.")
     return " ".join(text)
 
 
@@ -105,7 +113,7 @@ def timeline_summary(ds: Dataset, selection: Selection, today: dt.date) -> str:
         text.append(
             "By kind: "
             + ", ".join(
-                f"{theme.KIND_LABELS.get(str(k), str(k)).lower()} {n}" for k, n in counts.items()
+                f"{_kind_labels().get(str(k), str(k)).lower()} {n}" for k, n in counts.items()
             )
             + "."
         )
@@ -130,7 +138,7 @@ def filter_phrase(ds: Dataset, selection: Selection, today: dt.date, *, dates: b
     if selection.countries:
         parts.append(_names(ds, list(selection.countries)))
     if selection.kinds:
-        parts.append(" or ".join(theme.KIND_LABELS.get(k, k).lower() for k in selection.kinds))
+        parts.append(" or ".join(_kind_labels().get(k, k).lower() for k in selection.kinds))
     if selection.intervention:
         titles = dict(
             zip(ds.interventions["intervention_id"], ds.interventions["title"], strict=True)
@@ -152,3 +160,41 @@ def excerpt_summary(count: int, query: str, scope: str = "", substitution: str =
         note = f" ({substitution})" if substitution else ""
         return f"{plural(count, 'excerpt')} {verb} “{query}”{note}{within}."
     return f"{plural(count, 'excerpt')}{within}."
+
+
+MAP_HEADLINE = "Russian military presence"
+TIMELINE_HEADLINE = "Russian military interventions"
+
+
+def place_label(ds: Dataset, selection: Selection) -> str:
+    """The countries a view is filtered to, by name ("Georgia"); empty for all 15 states."""
+    return _names(ds, list(selection.countries)) if selection.countries else ""
+
+
+def titled(ds: Dataset, selection: Selection, headline: str) -> str:
+    """``Georgia: Russian military presence``; the headline alone when nothing is filtered.
+
+    Chart titles and the embed code's iframe ``title`` both use it, so a reader (or a screen
+    reader) always knows which view a chart shows.
+    """
+    place = place_label(ds, selection)
+    return f"{place}: {headline}" if place else headline
+
+
+def map_headline(ds: Dataset, selection: Selection) -> str:
+    """The map's title before its date: short enough for one line on a phone."""
+    place = place_label(ds, selection)
+    return f"Russian forces in {place}" if place else MAP_HEADLINE
+
+
+def view_title(ds: Dataset, selection: Selection, page: str) -> str:
+    """The name of an app page's view, for an iframe's ``title`` (no date: it changes)."""
+    if page == "timeline":
+        if selection.intervention:
+            titles = dict(
+                zip(ds.interventions["intervention_id"], ds.interventions["title"], strict=True)
+            )
+            if selection.intervention in titles:
+                return str(titles[selection.intervention])
+        return titled(ds, selection, TIMELINE_HEADLINE + " since 1991")
+    return titled(ds, selection, MAP_HEADLINE)

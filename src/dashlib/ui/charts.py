@@ -39,6 +39,20 @@ def map_animation(
     )
 
 
+def map_figure(
+    ds: Dataset, sel: Selection, today: dt.date, *, height: int, acled: pd.DataFrame | None
+) -> go.Figure:
+    """The map page's figure: one date, the selection's (Play steps it from the page)."""
+    key = (sel, today, height, _acled_key(sel, acled))
+    return lru(
+        ds,
+        "figure:map",
+        key,
+        lambda: build_map_figure(ds, sel, today, height=height, acled=acled),
+        VIEWS_KEPT,
+    )
+
+
 def overview_map(ds: Dataset, sel: Selection, today: dt.date, *, height: int) -> go.Figure:
     return lru(
         ds,

@@ -56,6 +56,7 @@ def _image(fig: go.Figure, fmt: str) -> bytes:
 def show_embed_panel(
     fig: go.Figure,
     *,
+    title: str,
     page: str,
     name: str,
     selection: Selection,
@@ -63,7 +64,6 @@ def show_embed_panel(
     key: str,
 ) -> None:
     """Iframe code and HTML/PNG/SVG/CSV downloads; ``table`` may be a function (built on click)."""
-    title = str((fig.layout.meta or {}).get("title", name))
     slug = re.sub(r"[^a-z0-9]+", "-", f"{name} {'-'.join(selection.countries)}".lower()).strip("-")
     with lazy_expander("Embed & download", key) as is_open:
         if not is_open:
@@ -115,18 +115,40 @@ def show_embed_panel(
 
 
 def embed_height_script() -> Any:
-    """In embed mode, tell the story page how tall the chart is so its iframe fits."""
+    """In embed mode, tell the story page how tall the app's content is so its iframe fits.
+
+    The script runs in a component frame nested in the app's frame: it measures the app's
+    document (same origin) and posts to the story page, ``window.parent.parent``; the story
+    page's listener (:data:`dashlib.publish.embed.RESIZE_LISTENER_JS`) accepts a message from
+    a frame inside its iframe. It posts on load and whenever the content changes size.
+    """
     from streamlit.components.v1 import html as component_html
 
     from dashlib.publish.embed import MESSAGE_KEY
 
-    # The component runs in its own iframe inside the app's iframe: post to the story page.
     script = (
-        "<script>(function(){var top=window.parent&&window.parent.parent;"
-        "if(!top||top===window.parent)return;var doc=window.parent.document,last=0;"
-        "function post(){var m=doc.querySelector('[data-testid=\"stMain\"]')||doc.body;"
-        "var h=Math.ceil(m.scrollHeight);if(h&&h!==last){last=h;"
-        "top.postMessage({'" + MESSAGE_KEY + "':h},'*');}}"
-        "setInterval(post,1000);post();})();</script>"
+        "<script>(function(){var app=window.parent,story=app&&app.parent;"
+        "if(!story||story===app)return;var doc=app.document,last=0;"
+        "function content(){var b=doc.querySelector('[data-testid=\"stMainBlockContainer\"]');"
+        "if(!b)return 0;var s=app.getComputedStyle(b);"
+        "var inner=0;for(var i=0;i<b.children.length;i++){var r=b.children[i]"
+        ".getBoundingClientRect();inner=Math.max(inner,r.bottom-b.getBoundingClientRect().top);}"
+        "return Math.ceil(inner+parseFloat(s.paddingBottom||0));}"
+        "function post(){var h=content();if(h>0&&Math.abs(h-last)>1){last=h;"
+        "story.postMessage({'" + MESSAGE_KEY + "':h},'*');}}"
+        "if(window.ResizeObserver){var ro=new ResizeObserver(post);"
+        "var b=doc.querySelector('[data-testid=\"stMainBlockContainer\"]');"
+        "if(b)ro.observe(b);ro.observe(doc.body);}"
+        "app.addEventListener('resize',post);setInterval(post,1000);post();})();</script>"
     )
     return component_html(script, height=0)
+
+
+def log_notes_to_console(notes: list[str]) -> Any:
+    """Embed mode: the link's ignored settings go to the browser console, not to readers."""
+    import json
+
+    from streamlit.components.v1 import html as component_html
+
+    text = json.dumps("dashlib embed: " + " ".join(notes)).replace("</", "<\\/")
+    return component_html(f"<script>console.warn({text});</script>", height=0)
