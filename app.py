@@ -4,6 +4,7 @@ from pathlib import Path
 
 import streamlit as st
 
+from dashlib.ui.components import show_reader_css
 from dashlib.ui.editor import editor_password
 from dashlib.ui.selection import draw_sidebar, is_embedded
 
@@ -39,6 +40,7 @@ if editor_password():  # without a configured password the editor page does not 
     PAGES.append(
         st.Page("pages/editor.py", title="Edit the data", icon=":material/edit:", url_path="editor")
     )
+show_reader_css()
 page = st.navigation(PAGES, position="hidden" if is_embedded() else "sidebar")
 page.run()
 draw_sidebar()  # after the page: its chart reaches the browser first

@@ -27,8 +27,9 @@ PLOTLY_CONFIG: dict[str, Any] = {
     "topojsonURL": TOPOJSON_URL,
     "displaylogo": False,
     "responsive": True,
-    "modeBarButtonsToRemove": ["lasso2d", "select2d"],
-    "toImageButtonOptions": {"format": "png", "scale": 2},
+    # No toolbar: it sat over every chart's title (and on a phone over the map). Files are
+    # under "Embed & download"; the map pans by drag and zooms with the wheel or a pinch.
+    "displayModeBar": False,
 }
 
 
@@ -151,3 +152,78 @@ def show_data_problems(loaded: Loaded) -> bool:
     with st.expander("Problems"):
         st.code("\n".join(str(p) for p in loaded.problems[:200]), language=None)
     return True
+
+
+# The app's own CSS, on every page (no data in it). Streamlit's defaults fail three checks:
+# - WCAG 2.4.7, visible focus: the navigation links' focus is a faint grey that reads as
+#   "current page"; every control gets the same clear ring when focused by keyboard.
+# - WCAG 2.5.8, targets of at least 24 × 24 px: slider thumbs (12 px), help icons and
+#   heading anchors (16 px), the date field's parts and calendar button.
+# - Phone-first: no horizontal scroll from the date bar's columns.
+READER_CSS = """
+<style>
+:is(a, button, input, select, textarea, summary, [role="slider"], [role="spinbutton"],
+    [role="option"], [role="combobox"], [tabindex]):focus-visible,
+[data-testid="stSidebarNavLink"]:focus-visible,
+div:has(> div > input[type="range"]:focus-visible) {
+  outline: 3px solid #0B5394 !important;
+  outline-offset: 2px !important;
+  box-shadow: 0 0 0 5px #FFFFFF !important;
+}
+[data-testid="stSlider"] div:has(> div > input[type="range"]) {
+  width: 24px !important;
+  height: 24px !important;
+}
+[data-testid="stTooltipHoverTarget"] button,
+[data-testid="stHeaderActionElements"] a,
+[data-testid="stDateInputCalendarButton"] {
+  min-width: 24px !important;
+  min-height: 24px !important;
+  display: inline-flex !important;
+  align-items: center;
+  justify-content: center;
+}
+@media (max-width: 640px) {
+  h1 { font-size: 1.9rem !important; }
+}
+[data-testid="stDateInput"] [role="spinbutton"] {
+  min-width: 24px;
+  min-height: 24px;
+  display: inline-flex;
+  align-items: center;
+  justify-content: center;
+}
+</style>
+"""
+
+
+def show_reader_css() -> None:
+    """The app's CSS (focus rings, target sizes); app.py calls it once per run."""
+    st.html(READER_CSS)
+
+
+# On a phone the sidebar covers most of the screen: close it once a filter is chosen, so the
+# reader sees what the choice did. Installed once per page load (the app's window keeps the
+# flag across reruns); a wide screen keeps its sidebar open.
+NARROW_PX = 640
+_CLOSE_SIDEBAR_JS = (
+    "<script>(function(){var app=window.parent;if(!app||app===window||app.__dashlibSidebar)"
+    "return;app.__dashlibSidebar=1;var doc=app.document;"
+    "function inside(e){return e&&e.closest&&e.closest('[data-testid=\"stSidebar\"]');}"
+    "function close(){if(app.innerWidth>=" + str(NARROW_PX) + ")return;"
+    "var b=doc.querySelector('[data-testid=\"stSidebarCollapseButton\"] button');"
+    "if(b)setTimeout(function(){b.click();},400);}"
+    "doc.addEventListener('change',function(e){if(inside(e.target))close();},true);"
+    "doc.addEventListener('keydown',function(e){if(e.key==='Enter'&&inside(e.target))"
+    "close();},true);"
+    "doc.addEventListener('click',function(e){var t=e.target;"
+    "if(t.closest&&t.closest('[role=\"option\"]')&&inside(doc.activeElement))close();},true);"
+    "})();</script>"
+)
+
+
+def close_sidebar_on_phones() -> None:
+    """Close the sidebar after a choice on a narrow screen (see ``_CLOSE_SIDEBAR_JS``)."""
+    from streamlit.components.v1 import html as component_html
+
+    component_html(_CLOSE_SIDEBAR_JS, height=0)

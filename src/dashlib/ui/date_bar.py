@@ -14,6 +14,7 @@ Every control is a native Streamlit widget: reachable with Tab and operable by k
 from __future__ import annotations
 
 import datetime as dt
+import time
 
 import streamlit as st
 
@@ -25,6 +26,7 @@ from dashlib.ui.selection import request_date
 PLAYING = "map_playing"
 _SLIDER = "map_date_step"
 _TYPED = "map_date_typed"
+_STEPPED_AT = "map_stepped_at"
 STEP_SECONDS = 1.2  # one step of Play: time to read the title and see the map change
 
 
@@ -35,6 +37,7 @@ def _format(day: dt.date) -> str:
 def _toggle(steps: list[dt.date], day: dt.date) -> None:
     playing = not st.session_state.get(PLAYING, False)
     st.session_state[PLAYING] = playing
+    st.session_state[_STEPPED_AT] = time.monotonic()  # the first step comes one step later
     if playing and next_step(steps, day) is None:  # at the end: play from the start
         request_date(steps[0])
 
@@ -53,9 +56,17 @@ def _typed() -> None:
 
 @st.fragment(run_every=STEP_SECONDS)
 def _ticker(steps: list[dt.date], day: dt.date) -> None:
-    """While playing: the next step, as a full rerun (URL, sidebar, title, words follow)."""
+    """While playing: the next step, as a full rerun (URL, sidebar, title, words follow).
+
+    A fragment also runs inside every full run of the page: only a run at least most of a
+    step after the last step advances, or each full run would start the next at once.
+    """
     if not st.session_state.get(PLAYING):
         return
+    now = time.monotonic()
+    if now - float(st.session_state.get(_STEPPED_AT, 0.0)) < STEP_SECONDS * 0.8:
+        return
+    st.session_state[_STEPPED_AT] = now
     following = next_step(steps, day)
     if following is None:
         st.session_state[PLAYING] = False

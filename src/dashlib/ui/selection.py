@@ -238,6 +238,9 @@ def _sidebar(options: tuple[dict[str, str], dict[str, str]], now: dt.date) -> No
         )
         st.button("Reset filters", on_click=_reset)
         st.caption("The address bar holds this selection: copy it to share this view.")
+        from dashlib.ui.components import close_sidebar_on_phones
+
+        close_sidebar_on_phones()
 
 
 def show_notes() -> None:
