@@ -81,7 +81,7 @@ def test_country_control_filters_the_map() -> None:
 
 def test_as_of_control_moves_the_map_in_time() -> None:
     at = app("pages/map.py")
-    at.slider(key="sel_as_of").set_value(dt.date(2010, 6, 1)).run()
+    at.date_input(key="sel_as_of").set_value(dt.date(2010, 6, 1)).run()
     summary = words(at)
     assert "1 June 2010" in summary and "Ukraine" not in summary.split("stationed")[0]
     assert at.query_params["date"] == "2010-06-01"

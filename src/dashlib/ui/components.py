@@ -207,7 +207,7 @@ def show_reader_css() -> None:
 # flag across reruns); a wide screen keeps its sidebar open.
 NARROW_PX = 640
 _CLOSE_SIDEBAR_JS = (
-    "<script>(function(){var app=window.parent;if(!app||app===window||app.__dashlibSidebar)"
+    "<script>(function(){var app=window;if(app.__dashlibSidebar)"
     "return;app.__dashlibSidebar=1;var doc=app.document;"
     "function inside(e){return e&&e.closest&&e.closest('[data-testid=\"stSidebar\"]');}"
     "function close(){if(app.innerWidth>=" + str(NARROW_PX) + ")return;"
@@ -224,6 +224,4 @@ _CLOSE_SIDEBAR_JS = (
 
 def close_sidebar_on_phones() -> None:
     """Close the sidebar after a choice on a narrow screen (see ``_CLOSE_SIDEBAR_JS``)."""
-    from streamlit.components.v1 import html as component_html
-
-    component_html(_CLOSE_SIDEBAR_JS, height=0)
+    st.html(_CLOSE_SIDEBAR_JS, unsafe_allow_javascript=True)

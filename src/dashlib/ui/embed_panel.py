@@ -12,7 +12,7 @@ import plotly.graph_objects as go
 import plotly.io as pio
 import streamlit as st
 
-from dashlib.publish.embed import iframe_snippet, standalone_html
+from dashlib.publish.embed import MESSAGE_KEY, iframe_snippet, standalone_html
 from dashlib.publish.export import (
     ARTICLE_SCALE,
     ARTICLE_WIDTH,
@@ -114,41 +114,40 @@ def show_embed_panel(
         )
 
 
+# Runs in the app's own document (st.html with JavaScript, not a component frame), so the
+# message comes from the very window the story page's iframe holds. No "<" in the code:
+# st.html's sanitiser silently drops a script that contains one (seen with Streamlit 1.67).
+# Installed once per page load; posts on load and whenever the content changes size.
+HEIGHT_SCRIPT = (
+    "<script>(function(){var story=window.parent;"
+    "if(!story||story===window||window.__dashlibHeight)return;window.__dashlibHeight=1;"
+    "var last=0,sel='[data-testid=\"stMainBlockContainer\"]';"
+    "function content(){var b=document.querySelector(sel);if(!b)return 0;"
+    "var top=b.getBoundingClientRect().top,bottom=0;"
+    "for(var i=0;b.children.length>i;i++){bottom=Math.max(bottom,"
+    "b.children[i].getBoundingClientRect().bottom);}"
+    "return Math.ceil(bottom-top+parseFloat(getComputedStyle(b).paddingBottom||0));}"
+    "function post(){var h=content();if(h>0&&Math.abs(h-last)>1){last=h;"
+    "story.postMessage({'" + MESSAGE_KEY + "':h},'*');}}"
+    "if(window.ResizeObserver){var ro=new ResizeObserver(post);ro.observe(document.body);"
+    "var b=document.querySelector(sel);if(b)ro.observe(b);}"
+    "window.addEventListener('resize',post);setInterval(post,1000);post();})();</script>"
+)
+
+
 def embed_height_script() -> Any:
     """In embed mode, tell the story page how tall the app's content is so its iframe fits.
 
-    The script runs in a component frame nested in the app's frame: it measures the app's
-    document (same origin) and posts to the story page, ``window.parent.parent``; the story
-    page's listener (:data:`dashlib.publish.embed.RESIZE_LISTENER_JS`) accepts a message from
-    a frame inside its iframe. It posts on load and whenever the content changes size.
+    The story page's listener (:data:`dashlib.publish.embed.RESIZE_LISTENER_JS`) resizes the
+    iframe whose window (or a frame inside it) sent the height.
     """
-    from streamlit.components.v1 import html as component_html
-
-    from dashlib.publish.embed import MESSAGE_KEY
-
-    script = (
-        "<script>(function(){var app=window.parent,story=app&&app.parent;"
-        "if(!story||story===app)return;var doc=app.document,last=0;"
-        "function content(){var b=doc.querySelector('[data-testid=\"stMainBlockContainer\"]');"
-        "if(!b)return 0;var s=app.getComputedStyle(b);"
-        "var inner=0;for(var i=0;i<b.children.length;i++){var r=b.children[i]"
-        ".getBoundingClientRect();inner=Math.max(inner,r.bottom-b.getBoundingClientRect().top);}"
-        "return Math.ceil(inner+parseFloat(s.paddingBottom||0));}"
-        "function post(){var h=content();if(h>0&&Math.abs(h-last)>1){last=h;"
-        "story.postMessage({'" + MESSAGE_KEY + "':h},'*');}}"
-        "if(window.ResizeObserver){var ro=new ResizeObserver(post);"
-        "var b=doc.querySelector('[data-testid=\"stMainBlockContainer\"]');"
-        "if(b)ro.observe(b);ro.observe(doc.body);}"
-        "app.addEventListener('resize',post);setInterval(post,1000);post();})();</script>"
-    )
-    return component_html(script, height=0)
+    return st.html(HEIGHT_SCRIPT, unsafe_allow_javascript=True)
 
 
 def log_notes_to_console(notes: list[str]) -> Any:
     """Embed mode: the link's ignored settings go to the browser console, not to readers."""
     import json
 
-    from streamlit.components.v1 import html as component_html
-
-    text = json.dumps("dashlib embed: " + " ".join(notes)).replace("</", "<\\/")
-    return component_html(f"<script>console.warn({text});</script>", height=0)
+    # No "<" at all: st.html's sanitiser drops a script containing one (checked in 1.67).
+    text = json.dumps("dashlib embed: " + " ".join(notes)).replace("<", "\\u003c")
+    return st.html(f"<script>console.warn({text});</script>", unsafe_allow_javascript=True)
