@@ -9,6 +9,10 @@ from collections.abc import Iterator
 import pytest
 from streamlit.testing.v1 import AppTest
 
+from dashlib.data.dataset import load
+from dashlib.query.selection import Selection
+from dashlib.query.summaries import key_figures
+
 from conftest import FIXTURES, REPO
 
 PAGES = [
@@ -249,3 +253,17 @@ def test_excerpts_from_one_article_share_one_source_note() -> None:
     at = app("pages/excerpts.py")
     notes = [m.value for m in at.markdown if m.value.startswith("From ")]
     assert len(notes) == 1  # the fixture's three excerpts come from one article
+
+
+def test_overview_states_each_number_once_and_follows_the_filter() -> None:
+    at = app("pages/overview.py")
+    tiles = {m.label: m.value for m in at.metric}
+    states = tiles["States with Russian forces since 1991"]
+    assert f"in {states} of the 14 other states" in texts(at)  # the text and the tile agree
+    at = app("pages/overview.py", country="UKR")
+    tiles = {m.label: m.value for m in at.metric}
+    assert "Sites active today in Ukraine" in tiles
+    assert "Showing Ukraine:" in texts(at)
+    ds = load(FIXTURES / "valid")
+    figures = key_figures(ds, dt.date.today(), Selection(countries=("UKR",)))
+    assert tiles["Interventions since 1991 in Ukraine"] == str(figures["interventions"])

@@ -37,30 +37,55 @@ def _scope(ds: Dataset, selection: Selection) -> str:
     return (" " + " ".join(parts)) if parts else ""
 
 
-def key_figures(ds: Dataset, today: dt.date) -> dict[str, int]:
-    """Headline numbers for the overview, computed from the data (once per dataset and day)."""
-    return dict(lru(ds, "key_figures", today, lambda: _key_figures(ds, today), maxsize=4))
+def key_figures(ds: Dataset, today: dt.date, selection: Selection | None = None) -> dict[str, int]:
+    """Headline numbers for the overview, computed from the data (once per view and day).
+
+    Each number is computed here once and the page states it the same way everywhere (the
+    standfirst and the tiles read the same key). ``selection`` narrows them to the chosen
+    countries, kinds or intervention (its dates are not applied: "since 1991", "today").
+    """
+    sel = (
+        Selection(
+            countries=selection.countries,
+            kinds=selection.kinds,
+            intervention=selection.intervention,
+        )
+        if selection
+        else Selection()
+    )
+    return dict(lru(ds, "key_figures", (today, sel), lambda: _key_figures(ds, today, sel), 16))
 
 
-def _key_figures(ds: Dataset, today: dt.date) -> dict[str, int]:
-    active = ds.deployments[filters.active_on(ds.deployments, today)]
-    abroad = ds.interventions[~ds.interventions["inside_russia"]]
+def _key_figures(ds: Dataset, today: dt.date, sel: Selection) -> dict[str, int]:
+    inter = ds.interventions
+    sites = ds.deployments
+    terr = ds.territories
+    if sel.countries:
+        inter = inter[inter["country_iso3"].isin(sel.countries)]
+        sites = sites[sites["country_iso3"].isin(sel.countries)]
+        terr = terr[terr["country_iso3"].isin(sel.countries)]
+    if sel.kinds:
+        inter = inter[inter["kind"].isin(sel.kinds)]
+        sites = sites[sites["kind"].isin(sel.kinds)]
+    if sel.intervention:
+        inter = inter[inter["intervention_id"] == sel.intervention]
+        sites = sites[sites["intervention_id"] == sel.intervention]
+    active = sites[filters.active_on(sites, today)]
+    abroad = inter[~inter["inside_russia"].astype(bool)]
     affected = set(abroad["country_iso3"]) - {"RUS"}
+    presence = (affected | set(sites["country_iso3"])) - {"RUS"}
     return {
         "sites_active": len(active),
         "countries_with_sites": active.loc[
             active["country_iso3"] != "RUS", "country_iso3"
         ].nunique(),
-        "interventions": len(ds.interventions),
+        "interventions": len(inter),
         "interventions_abroad": len(abroad),
-        "ongoing": int(ds.interventions["ongoing"].sum()),
+        "ongoing": int(inter["ongoing"].sum()),
         "countries_affected": len(affected),
-        "countries_with_presence": len((affected | set(ds.deployments["country_iso3"])) - {"RUS"}),
+        "countries_with_presence": len(presence),
         "territories_occupied": int(
-            (
-                filters.active_on(ds.territories, today)
-                & ds.territories["status"].isin(["occupied", "breakaway"])
-            ).sum()
+            (filters.active_on(terr, today) & terr["status"].isin(["occupied", "breakaway"])).sum()
         ),
     }
 
