@@ -380,3 +380,34 @@ def test_overview_map_is_above_the_fold_on_a_phone(browser: Any, app: AppServer)
         assert top is not None and top["y"] < 812, top
     finally:
         ctx.close()
+
+
+# --------------------------------------------------------------------------- 7: exported page
+
+
+def test_exported_page_falls_back_to_text_and_png_when_plotly_is_blocked(
+    browser: Any, tmp_path_factory: pytest.TempPathFactory
+) -> None:
+    from dashlib.data.dataset import load
+    from dashlib.figures import build_timeline_figure
+    from dashlib.publish.embed import standalone_html
+
+    ds = load(REPO / "tests" / "fixtures" / "valid")
+    fig = build_timeline_figure(ds, Selection(), dt.date(2026, 11, 27))
+    page_file = tmp_path_factory.mktemp("export") / "timeline.html"
+    page_file.write_text(standalone_html(fig, png="timeline.png"), encoding="utf-8")
+    ctx = browser.new_context()
+    try:
+        page = ctx.new_page()
+        page.route(
+            "**/*",
+            lambda route: route.abort() if "plot.ly" in route.request.url else route.continue_(),
+        )  # a CMS policy blocking plotly's CDN
+        page.goto(page_file.as_uri())
+        fallback = page.locator(".fallback")
+        fallback.wait_for(state="visible", timeout=10_000)
+        assert "In words" not in fallback.inner_text()  # the summary itself, not a label
+        assert str(fig.layout.meta["summary"])[:40] in fallback.inner_text()
+        assert fallback.get_by_role("link").get_attribute("href") == "timeline.png"
+    finally:
+        ctx.close()

@@ -76,7 +76,17 @@ _PAGE_CSS = (
     "figure{margin:0;}"
     ".sr-only{position:absolute;width:1px;height:1px;padding:0;margin:-1px;overflow:hidden;"
     "clip:rect(0,0,0,0);white-space:nowrap;border:0;}"
-    "noscript p{margin:8px;font-size:14px;line-height:1.4;}"
+    "noscript p,.fallback p{margin:8px;font-size:14px;line-height:1.4;}"
+    ".fallback{display:none;}.no-plotly .fallback{display:block;}"
+)
+
+# When plotly.js never arrived (a CMS's content policy blocking its CDN, a network error), the
+# chart's box stays blank: show the chart's title, words and source instead, with a link to
+# its PNG when the page has one. Checked after load (plotly.js loads synchronously before).
+FALLBACK_JS = (
+    "window.addEventListener('load',function(){if(!window.Plotly){"
+    "document.documentElement.className+=' no-plotly';"
+    "var d=document.getElementById('chart-plot');if(d){d.style.display='none';}}});"
 )
 
 
@@ -198,8 +208,13 @@ def standalone_html(
     offline: bool = False,
     title: str | None = None,
     page_title: str | None = None,
+    png: str | None = None,
 ) -> str:
-    """A complete HTML page with one chart, its accessible description and the height poster."""
+    """A complete HTML page with one chart, its accessible description and the height poster.
+
+    ``png``: the address of the chart's PNG (relative to the page, e.g. ``map.png``), linked
+    from the text shown when plotly.js cannot load (and from the ``<noscript>`` text).
+    """
     title = title or _meta(fig, "title") or theme.ISSUE_TITLE
     summary = _meta(fig, "summary")
     source = _meta(fig, "source")
@@ -216,6 +231,7 @@ def standalone_html(
         div_id="chart-plot",
     )
     e = html.escape
+    image = f'<br><a href="{e(png)}">The chart as an image (PNG)</a>' if png else ""
     return f"""<!DOCTYPE html>
 <html lang="en">
 <head>
@@ -232,10 +248,12 @@ def standalone_html(
 <span id="chart-desc">{e(summary)}</span>
 <span>{e(source)} {e(theme.CREDIT)}</span></figcaption>
 {div}
-<noscript><p><strong>{e(title)}.</strong> {e(summary)}<br>{e(source)} {e(theme.CREDIT)}</p>
+<div class="fallback" role="note"><p><strong>{e(title)}.</strong> {e(summary)}<br>
+{e(source)} {e(theme.CREDIT)}{image}</p></div>
+<noscript><p><strong>{e(title)}.</strong> {e(summary)}<br>{e(source)} {e(theme.CREDIT)}{image}</p>
 </noscript>
 </figure>
-<script>{HEIGHT_POSTER_JS}</script>
+<script>{FALLBACK_JS}{HEIGHT_POSTER_JS}</script>
 </body>
 </html>
 """
