@@ -33,6 +33,7 @@ REPO = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(REPO / "tests"))  # browser_support: the tests' server + browser helpers
 sys.path.insert(0, str(REPO))
 
+from bench import throttled  # noqa: E402
 from bench.generate import generate, plant_problems  # noqa: E402
 
 from browser_support import (  # noqa: E402
@@ -98,6 +99,7 @@ FIGURE_KEYS = [
     "export.charts",
     "memory.shipped",
     "memory.100k",
+    *throttled.FIGURE_KEYS,
     "targets",
 ]
 
@@ -757,6 +759,8 @@ def _browser_shipped(br: Browser, p: Plan, work: Path, servers: list[AppServer])
         "bare": ttc["bare"],
         "pages": {n: {**ttc[n], "ratio": ratio(ttc[n], ttc["bare"])} for n in PAGES},
     }
+    log(f"1b. first chart on a {throttled.RATE}× throttled CPU (phone size) …")
+    thr = throttled.measure(br.chromium, bare.url, app.url, max(1, p.iterations - 2))
     log(f"2. filter → redraw, warm tab, {p.filter_iterations}× (add + remove a country) …")
     fb = filter_redraw(br, bare.url + "/", "chart", p.filter_iterations)
     fpages = {}
@@ -769,6 +773,7 @@ def _browser_shipped(br: Browser, p: Plan, work: Path, servers: list[AppServer])
     app.stop()
     return {
         "time_to_chart": time_to_chart_res,
+        "throttled": thr,
         "filter_redraw": {"bare": fb, "pages": fpages, "interaction": "Countries multiselect: "
                           "type a name + Enter, then Backspace; until plotly's _fullData changes"},
         "memory": {"shipped": mem},
@@ -911,6 +916,7 @@ def targets(res: dict[str, Any]) -> list[dict[str, Any]]:
         add(f"memory {m['sessions']} sessions ≤ 1.5 × 1 session ({size}, {m['page']})",
             f"{m['ratio']:.2f}×" if m.get("ratio") else "–",
             None if not m.get("ratio") else m["ratio"] <= 1.5)  # fmt: skip
+    out += throttled.targets(res)
     return out
 
 
@@ -1043,6 +1049,7 @@ def markdown(res: dict[str, Any]) -> str:
     for size, mm in res["memory"].items():
         if mm.get("note"):
             L += ["", f"{size}: {mm['note']}."]
+    L += throttled.markdown(res)
     return "\n".join(L) + "\n"
 
 

@@ -26,7 +26,9 @@ st.caption(
     "Tap or click a site for its details, or a country to filter every view by it. Press "
     "Play to step from 1991 to today, drag the slider, or type a date."
 )
-show_date_bar(ctx.ds, ctx.sel, ctx.today)
+# The controls sit above the map but are drawn after it: the chart's message reaches the
+# browser first, so on a slow phone the map does not wait for the widgets' code.
+controls = st.container()
 
 
 def sites() -> pd.DataFrame:  # built only when a reader opens the table or downloads it
@@ -41,6 +43,8 @@ event = show_chart(
     table_label="Sites on the map",
     table_rows=sites_count(ctx.ds, ctx.sel, ctx.today),
 )
+with controls:
+    show_date_bar(ctx.ds, ctx.sel, ctx.today)
 handle_map_selection(event, ctx.ds, ctx.sel)
 show_embed_panel(
     fig,
