@@ -21,8 +21,9 @@ if not ctx.embedded:
     st.title("What reporters wrote")
     st.caption(
         "Verbatim excerpts, linked to the interventions and countries they speak of, grouped "
-        "by article. Search (in the sidebar) needs every word you type, finds other forms of "
-        "a word (peacekeepers, peacekeeping) and other spellings of a place (Kyiv/Kiev, "
+        "by article. Search (in the sidebar) looks in the quote, its speaker and the titles of "
+        "the interventions it is tagged with; it needs every word you type, finds other forms "
+        "of a word (peacekeepers, peacekeeping) and other spellings of a place (Kyiv/Kiev, "
         "Almaty/Alma-Ata); the best matches come first."
     )
 st.markdown(

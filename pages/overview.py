@@ -44,25 +44,31 @@ with left:
     )
 with right:
     where = f" in {place}" if place else ""
+    # Short labels (a tile shows one line); what each counts is in its help and the heading.
+    st.markdown(f"**{md_escape('Key figures' + where)}**")
     cols = st.columns(2)
     cols[0].metric(
-        f"Sites active today{where}",
+        "Active sites",
         figures["sites_active"],
         help="Deployment sites in the dataset with Russian forces present today.",
     )
     cols[1].metric(
-        f"Interventions since 1991{where}",
+        "Interventions",
         figures["interventions"],
-        help=f"{figures['interventions_abroad']} outside Russia.",
+        help=f"Since 1991; {figures['interventions_abroad']} of them outside Russia.",
     )
     cols = st.columns(2)
     cols[0].metric(
-        "States with Russian forces since 1991",
+        "States reached",
         figures["countries_with_presence"],
         help="Post-Soviet states other than Russia where Russian forces fought, kept the "
-        "peace, occupied land or kept a base (the number in the text above).",
+        "peace, occupied land or kept a base since 1991 (the number in the text above).",
     )
-    cols[1].metric(f"Ongoing operations{where}", figures["ongoing"])
+    cols[1].metric(
+        "Ongoing",
+        figures["ongoing"],
+        help="Interventions still under way today.",
+    )
     st.subheader(f"Latest events{where}")
     latest = events_table(ds, ctx.sel, ctx.today).head(8)
     if latest.empty:

@@ -7,6 +7,8 @@ from __future__ import annotations
 
 import datetime as dt
 
+import pandas as pd
+
 from dashlib.data.dataset import Dataset
 from dashlib.query import filters
 from dashlib.query.prepared import lru
@@ -124,8 +126,12 @@ def timeline_summary(ds: Dataset, selection: Selection, today: dt.date) -> str:
     inter = filters.interventions(ds, selection, today)
     n_events = int(filters.events_mask(ds, selection, today).sum())
     start, end = selection.range_or(today)
+    if selection.intervention and len(inter):  # the chart is framed on the intervention
+        start = inter["start"].min().date()
+        end = inter["end"].fillna(pd.Timestamp(today)).max().date()
+    span = f"in {start:%Y}" if start.year == end.year else f"from {start:%Y} to {end:%Y}"
     text = [
-        f"Timeline from {start:%Y} to {end:%Y}{_scope(ds, selection)}: "
+        f"Timeline {span}{_scope(ds, selection)}: "
         f"{plural(len(inter), 'intervention')} and {plural(n_events, 'event')}."
     ]
     if len(inter):

@@ -117,7 +117,8 @@ def show_table(
     if callable(table) and rows is None:
         table = table()
     count = len(table) if isinstance(table, pd.DataFrame) else rows
-    with lazy_expander(f"{label} ({count:,} rows)", key) as is_open:
+    rows_word = "row" if count == 1 else "rows"
+    with lazy_expander(f"{label} ({count:,} {rows_word})", key) as is_open:
         if not is_open:
             return
         if callable(table):
