@@ -411,3 +411,26 @@ def test_exported_page_falls_back_to_text_and_png_when_plotly_is_blocked(
         assert fallback.get_by_role("link").get_attribute("href") == "timeline.png"
     finally:
         ctx.close()
+
+
+def test_on_a_phone_the_filters_close_after_a_choice(browser: Any, app: AppServer) -> None:
+    ctx, page = _open(
+        browser,
+        app.url + "/timeline",
+        viewport={"width": 375, "height": 812},
+        is_mobile=True,
+        has_touch=True,
+    )
+    try:
+        collapsed = "() => document.querySelector('[data-testid=\"stSidebar\"]')" \
+            ".getAttribute('data-collapsed')"  # fmt: skip
+        assert page.evaluate(collapsed) == "true"
+        page.locator('[data-testid="stExpandSidebarButton"]').first.click()
+        page.wait_for_function(f"() => ({collapsed})() === 'false'", timeout=10_000)
+        page.locator('[data-testid="stSidebar"] [data-testid="stMultiSelect"] input').first.click()
+        page.keyboard.type("Georgia")
+        page.keyboard.press("Enter")
+        page.wait_for_function("() => location.search.includes('country=GEO')", timeout=15_000)
+        page.wait_for_function(f"() => ({collapsed})() === 'true'", timeout=10_000)
+    finally:
+        ctx.close()
