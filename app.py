@@ -40,7 +40,7 @@ if editor_password():  # without a configured password the editor page does not 
     PAGES.append(
         st.Page("pages/editor.py", title="Edit the data", icon=":material/edit:", url_path="editor")
     )
-show_reader_css()
 page = st.navigation(PAGES, position="hidden" if is_embedded() else "sidebar")
 page.run()
+show_reader_css()  # focus rings and target sizes: after the page, so its chart comes first
 draw_sidebar()  # after the page: its chart reaches the browser first
