@@ -10,7 +10,7 @@ from dashlib.ui.components import show_chart, show_embed_header, show_footer, sh
 from dashlib.ui.data import get_acled
 from dashlib.ui.date_bar import show_date_bar
 from dashlib.ui.embed_panel import embed_height_script, show_embed_panel
-from dashlib.ui.map_events import handle_map_selection
+from dashlib.ui.map_events import handle_map_selection, show_clicked_details
 from dashlib.ui.page import start_page
 
 ctx = start_page()
@@ -42,6 +42,7 @@ event = show_chart(
     table=sites,
     table_label="Sites on the map",
     table_rows=sites_count(ctx.ds, ctx.sel, ctx.today),
+    under_chart=lambda chart_event: show_clicked_details(chart_event, ctx.ds),
 )
 with controls:
     show_date_bar(ctx.ds, ctx.sel, ctx.today)

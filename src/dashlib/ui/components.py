@@ -49,8 +49,13 @@ def show_chart(
     table: pd.DataFrame | Callable[[], pd.DataFrame] | None = None,
     table_label: str = "Data table",
     table_rows: int | None = None,
+    under_chart: Callable[[Any], None] | None = None,
 ) -> Any:
-    """The chart, its one-paragraph text summary, and the data as a table."""
+    """The chart, its one-paragraph text summary, and the data as a table.
+
+    ``under_chart(event)`` draws right under the chart, before its words (a tapped site's
+    details card: where the reader is looking).
+    """
     summary = str(fig.layout.meta["summary"]) if fig.layout.meta else ""
     # theme=None: the figure's own fonts and colours, as in the embeds and images (Streamlit's
     # theme would restyle it and set its whole title block in bold).
@@ -63,6 +68,8 @@ def show_chart(
     if select:
         kwargs.update(on_select="rerun", selection_mode=("points",))
     event = st.plotly_chart(browser_figure(fig), **kwargs)
+    if under_chart is not None:
+        under_chart(event)
     if summary:
         st.markdown(f"**In words:** {md_escape(summary)}")
     if table is not None:

@@ -112,10 +112,15 @@ def show_site_card(ds: Dataset, sites: pd.DataFrame, territories: pd.DataFrame) 
             st.caption("Sources: " + _sources(ds, r.source_ids))
 
 
-def handle_map_selection(event: Any, ds: Dataset, sel: Selection) -> None:
+def show_clicked_details(event: Any, ds: Dataset) -> None:
+    """The details card of the sites or territories the reader tapped (none: nothing)."""
     sites, territories = clicked_places(event, ds)
     if len(sites) or len(territories):
         show_site_card(ds, sites, territories)
+
+
+def handle_map_selection(event: Any, ds: Dataset, sel: Selection) -> None:
+    """A click on a country filters every view by it (a site's click shows its card)."""
     codes = clicked_countries(event, ds)
     signature = ",".join(codes)
     if not codes or st.session_state.get(_LAST) == signature:
