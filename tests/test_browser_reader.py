@@ -434,3 +434,39 @@ def test_on_a_phone_the_filters_close_after_a_choice(browser: Any, app: AppServe
         page.wait_for_function(f"() => ({collapsed})() === 'true'", timeout=10_000)
     finally:
         ctx.close()
+
+
+def test_tapping_a_site_on_a_phone_shows_its_card_under_the_map(
+    browser: Any, app: AppServer
+) -> None:
+    ctx, page = _open(
+        browser,
+        app.url + "/map?country=KAZ",
+        viewport={"width": 375, "height": 812},
+        is_mobile=True,
+        has_touch=True,
+    )
+    try:
+        page.locator('[data-testid="stPlotlyChart"] .geolayer path').first.wait_for(
+            state="attached", timeout=READY_MS
+        )
+        page.locator('[data-testid="stPlotlyChart"] .geolayer').first.scroll_into_view_if_needed()
+        page.wait_for_timeout(1000)
+        lon, lat = page.evaluate(
+            f"""() => {{ const t = document.querySelector('{PLOT}').data
+                .find(t => t.type === 'scattergeo' && t.customdata && t.customdata.length);
+                return [t.lon[0], t.lat[0]]; }}"""
+        )
+        x, y = _screen_point(page, lon, lat)
+        assert 0 <= y <= 812, "the site is not on screen"
+        page.touchscreen.tap(x, y)
+        card = page.locator('[class*="st-key-site_card_"]')
+        card.wait_for(state="visible", timeout=20_000)
+        chart_box = page.locator(PLOT).first.bounding_box()
+        card_box = card.bounding_box()
+        assert chart_box and card_box and card_box["y"] >= chart_box["y"] + chart_box["height"] - 1
+        words = page.locator("text=In words").first.bounding_box()
+        assert words and card_box["y"] < words["y"]  # between the map and its words
+        assert _query(page).get("country") == ["KAZ"]  # the tap did not change the filter
+    finally:
+        ctx.close()
