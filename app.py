@@ -4,6 +4,7 @@ from pathlib import Path
 
 import streamlit as st
 
+from dashlib.ui.components import show_reader_css
 from dashlib.ui.editor import editor_password
 from dashlib.ui.selection import draw_sidebar, is_embedded
 
@@ -41,4 +42,5 @@ if editor_password():  # without a configured password the editor page does not 
     )
 page = st.navigation(PAGES, position="hidden" if is_embedded() else "sidebar")
 page.run()
+show_reader_css()  # focus rings and target sizes: after the page, so its chart comes first
 draw_sidebar()  # after the page: its chart reaches the browser first

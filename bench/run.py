@@ -32,6 +32,7 @@ from typing import Any
 REPO = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(REPO))
 
+from bench import throttled  # noqa: E402
 from tools.browser import (  # noqa: E402
     CHROMIUM,
     CHROMIUM_ARGS,
@@ -96,6 +97,7 @@ FIGURE_KEYS = [
     "export.charts",
     "memory.shipped",
     "memory.100k",
+    *throttled.FIGURE_KEYS,
     "targets",
 ]
 
@@ -763,6 +765,8 @@ def _browser_shipped(br: Browser, p: Plan, work: Path, servers: list[AppServer])
         "bare": ttc["bare"],
         "pages": {n: {**ttc[n], "ratio": ratio(ttc[n], ttc["bare"])} for n in PAGES},
     }
+    log(f"1b. first chart on a {throttled.RATE}× throttled CPU (phone size) …")
+    thr = throttled.measure(br.chromium, bare.url, app.url, max(1, p.iterations - 2))
     log(f"2. filter → redraw, warm tab, {p.filter_iterations}× (add + remove a country) …")
     fb = filter_redraw(br, bare.url + "/", "chart", p.filter_iterations)
     fpages = {}
@@ -775,6 +779,7 @@ def _browser_shipped(br: Browser, p: Plan, work: Path, servers: list[AppServer])
     app.stop()
     return {
         "time_to_chart": time_to_chart_res,
+        "throttled": thr,
         "filter_redraw": {"bare": fb, "pages": fpages, "interaction": "Countries multiselect: "
                           "type a name + Enter, then Backspace; until plotly's _fullData changes"},
         "memory": {"shipped": mem},
@@ -917,6 +922,7 @@ def targets(res: dict[str, Any]) -> list[dict[str, Any]]:
         add(f"memory {m['sessions']} sessions ≤ 1.5 × 1 session ({size}, {m['page']})",
             f"{m['ratio']:.2f}×" if m.get("ratio") else "–",
             None if not m.get("ratio") else m["ratio"] <= 1.5)  # fmt: skip
+    out += throttled.targets(res)
     return out
 
 
@@ -1049,6 +1055,7 @@ def markdown(res: dict[str, Any]) -> str:
     for size, mm in res["memory"].items():
         if mm.get("note"):
             L += ["", f"{size}: {mm['note']}."]
+    L += throttled.markdown(res)
     return "\n".join(L) + "\n"
 
 

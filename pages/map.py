@@ -1,18 +1,29 @@
-"""Map: the region on the chosen date, with a play button from 1991 to today."""
+"""Map: the region on the chosen date, with Play, a date slider and a typed date."""
 
 import pandas as pd
 import streamlit as st
 
+from dashlib.query.summaries import view_title
 from dashlib.query.tables import country_status_table, sites_count, sites_table
 from dashlib.ui import charts
-from dashlib.ui.components import show_chart, show_embed_header, show_footer, show_table
+from dashlib.ui.components import (
+    is_phone,
+    show_chart,
+    show_embed_header,
+    show_footer,
+    show_table,
+)
 from dashlib.ui.data import get_acled
+from dashlib.ui.date_bar import show_date_bar
 from dashlib.ui.embed_panel import embed_height_script, show_embed_panel
-from dashlib.ui.map_events import handle_map_selection
+from dashlib.ui.map_events import handle_map_selection, show_clicked_details
 from dashlib.ui.page import start_page
 
 ctx = start_page()
-fig = charts.map_animation(ctx.ds, ctx.sel, ctx.today, height=780, acled=get_acled())
+phone = is_phone()
+fig = charts.map_figure(
+    ctx.ds, ctx.sel, ctx.today, height=560 if phone else 640, acled=get_acled(), compact=phone
+)
 if ctx.embedded:
     show_chart(fig, "map_embed")
     show_embed_header(fig, ctx.ds)
@@ -21,9 +32,12 @@ if ctx.embedded:
 
 st.title("Map of Russian deployments")
 st.caption(
-    "Click a country to filter every view by it. Use the slider in the sidebar to pick "
-    "a date, or press Play to watch 1991 → today."
+    "Tap or click a site for its details, or a country to filter every view by it. Press "
+    "Play to step from 1991 to today, drag the slider, or type a date."
 )
+# The controls sit above the map but are drawn after it: the chart's message reaches the
+# browser first, so on a slow phone the map does not wait for the widgets' code.
+controls = st.container()
 
 
 def sites() -> pd.DataFrame:  # built only when a reader opens the table or downloads it
@@ -37,8 +51,19 @@ event = show_chart(
     table=sites,
     table_label="Sites on the map",
     table_rows=sites_count(ctx.ds, ctx.sel, ctx.today),
+    under_chart=lambda chart_event: show_clicked_details(chart_event, ctx.ds),
 )
+with controls:
+    show_date_bar(ctx.ds, ctx.sel, ctx.today)
 handle_map_selection(event, ctx.ds, ctx.sel)
-show_embed_panel(fig, page="map", name="map", selection=ctx.sel, table=sites, key="map_dl")
+show_embed_panel(
+    fig,
+    title=view_title(ctx.ds, ctx.sel, "map"),
+    page="map",
+    name="map",
+    selection=ctx.sel,
+    table=sites,
+    key="map_dl",
+)
 show_table(country_status_table(ctx.ds, ctx.sel.as_of_or(ctx.today)), "Country status table")
 show_footer(ctx.ds)

@@ -1,8 +1,8 @@
-"""Overview: headline, standfirst, key figures, a small map, the latest events."""
+"""Overview: headline, standfirst, a small map, key figures, the latest events."""
 
 import streamlit as st
 
-from dashlib.query.summaries import key_figures
+from dashlib.query.summaries import filter_phrase, key_figures, place_label, plural
 from dashlib.query.tables import events_table
 from dashlib.ui import charts
 from dashlib.ui.components import show_chart, show_footer
@@ -11,36 +11,34 @@ from dashlib.ui.text import md_escape
 
 ctx = start_page()
 ds = ctx.ds
+place = place_label(ds, ctx.sel)
+scope = filter_phrase(ds, ctx.sel, ctx.today, dates=False)
+# Every number below is computed once, here, and stated the same way wherever it appears.
+figures = key_figures(ds, ctx.today, ctx.sel)
 st.title("Russia's military reach across the former Soviet Union")
-figures = key_figures(ds, ctx.today)
-st.markdown(
-    "Since the Soviet Union broke up in 1991, Russian troops have fought, kept the peace, "
-    "occupied land or kept bases in "
-    f"{figures['countries_with_presence']} of the 14 other states that emerged from it. "
-    "This dashboard maps where, shows when, and quotes what reporters wrote — every fact "
-    "linked to a published source."
-)
-cols = st.columns(4)
-cols[0].metric(
-    "Sites active today",
-    figures["sites_active"],
-    help="Deployment sites in the dataset with Russian forces present today.",
-)
-cols[1].metric(
-    "Interventions since 1991",
-    figures["interventions"],
-    help=f"{figures['interventions_abroad']} outside Russia; {figures['ongoing']} still ongoing.",
-)
-cols[2].metric(
-    "Countries affected",
-    figures["countries_affected"],
-    help="Post-Soviet states other than Russia where Russia intervened.",
-)
-cols[3].metric("Ongoing operations", figures["ongoing"])
+if scope:
+    st.markdown(
+        md_escape(
+            f"Showing {scope}: {plural(figures['interventions'], 'intervention')} since 1991, "
+            f"{plural(figures['sites_active'], 'site')} with Russian forces today."
+        )
+    )
+else:
+    st.markdown(
+        "Since the Soviet Union broke up in 1991, Russian troops have fought, kept the peace, "
+        "occupied land or kept bases in "
+        f"{figures['countries_with_presence']} of the 14 other states that emerged from it. "
+        "This dashboard maps where, shows when, and quotes what reporters wrote — every fact "
+        "linked to a published source."
+    )
 
 left, right = st.columns([3, 2], gap="large")
 with left:
-    show_chart(charts.overview_map(ds, ctx.sel, ctx.today, height=560), "overview_map")
+    # The map first: on a phone it is the first thing under the headline.
+    # A column about 450 px wide: the compact labels fit it on every screen.
+    show_chart(
+        charts.overview_map(ds, ctx.sel, ctx.today, height=520, compact=True), "overview_map"
+    )
     st.page_link(
         "pages/map.py",
         label="Explore the full map",
@@ -48,8 +46,36 @@ with left:
         query_params=ctx.sel.to_params(),
     )
 with right:
-    st.subheader("Latest events")
+    where = f" in {place}" if place else ""
+    # Short labels (a tile shows one line); what each counts is in its help and the heading.
+    st.markdown(f"**{md_escape('Key figures' + where)}**")
+    cols = st.columns(2)
+    cols[0].metric(
+        "Active sites",
+        figures["sites_active"],
+        help="Deployment sites in the dataset with Russian forces present today.",
+    )
+    cols[1].metric(
+        "Interventions",
+        figures["interventions"],
+        help=f"Since 1991; {figures['interventions_abroad']} of them outside Russia.",
+    )
+    cols = st.columns(2)
+    cols[0].metric(
+        "States reached",
+        figures["countries_with_presence"],
+        help="Post-Soviet states other than Russia where Russian forces fought, kept the "
+        "peace, occupied land or kept a base since 1991 (the number in the text above).",
+    )
+    cols[1].metric(
+        "Ongoing",
+        figures["ongoing"],
+        help="Interventions still under way today.",
+    )
+    st.subheader(f"Latest events{where}")
     latest = events_table(ds, ctx.sel, ctx.today).head(8)
+    if latest.empty:
+        st.markdown(md_escape(f"No event in the dataset for {scope}."))
     for row in latest.itertuples(index=False):
         st.markdown(
             f"**{md_escape(row.Date)}** · {md_escape(row.Country)}  \n{md_escape(row.Event)}"

@@ -2,6 +2,7 @@
 
 import streamlit as st
 
+from dashlib.query.summaries import view_title
 from dashlib.query.tables import events_table, interventions_table, timeline_table
 from dashlib.ui import charts
 from dashlib.ui.components import show_chart, show_embed_header, show_footer, show_table
@@ -30,6 +31,7 @@ show_chart(
 )
 show_embed_panel(
     fig,
+    title=view_title(ctx.ds, ctx.sel, "timeline"),
     page="timeline",
     name="timeline",
     selection=ctx.sel,

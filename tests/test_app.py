@@ -9,6 +9,10 @@ from collections.abc import Iterator
 import pytest
 from streamlit.testing.v1 import AppTest
 
+from dashlib.data.dataset import load
+from dashlib.query.selection import Selection
+from dashlib.query.summaries import key_figures
+
 from conftest import FIXTURES, REPO
 
 PAGES = [
@@ -81,7 +85,7 @@ def test_country_control_filters_the_map() -> None:
 
 def test_as_of_control_moves_the_map_in_time() -> None:
     at = app("pages/map.py")
-    at.slider(key="sel_as_of").set_value(dt.date(2010, 6, 1)).run()
+    at.date_input(key="sel_as_of").set_value(dt.date(2010, 6, 1)).run()
     summary = words(at)
     assert "1 June 2010" in summary and "Ukraine" not in summary.split("stationed")[0]
     assert at.query_params["date"] == "2010-06-01"
@@ -89,34 +93,34 @@ def test_as_of_control_moves_the_map_in_time() -> None:
 
 def test_kind_and_range_controls_filter_the_timeline() -> None:
     at = app("pages/timeline.py")
-    assert "4 intervention(s)" in words(at)
+    assert "4 interventions" in words(at)
     at.multiselect(key="sel_kinds").set_value(["war"]).run()
-    assert "1 intervention(s)" in words(at)
+    assert "1 intervention" in words(at)
     at.multiselect(key="sel_kinds").set_value([]).run()
     at.slider(key="sel_range").set_value((dt.date(2020, 1, 1), dt.date(2023, 1, 1))).run()
     summary = words(at)
-    assert "2 intervention(s)" in summary  # the ongoing occupation and the CSTO deployment
+    assert "2 interventions" in summary  # the ongoing occupation and the CSTO deployment
     assert at.query_params["from"] == "2020-01-01"
 
 
 def test_intervention_control_focuses_the_timeline() -> None:
     at = app("pages/timeline.py")
     at.selectbox(key="sel_intervention").set_value("int-three").run()
-    assert "1 intervention(s)" in words(at)
+    assert "1 intervention" in words(at)
     assert at.query_params["intervention"] == "int-three"
 
 
 def test_search_highlights_and_finds_variants() -> None:
     at = app("pages/excerpts.py")
-    assert "3 excerpt(s)." in texts(at)
+    assert "3 excerpts." in texts(at)
     at.text_input(key="sel_query").set_value("Kyiv").run()
     body = texts(at)
-    assert "1 excerpt(s) match" in body
+    assert "1 excerpt matches" in body
     assert (
         ":orange-background[**Kiev**]" in body
     )  # the variant found in the text is marked  # the variant in the text is highlighted
     at.text_input(key="sel_query").set_value("Chisinau").run()
-    assert "1 excerpt(s) match" in texts(at)  # finds Kishinev via the fixture's variants
+    assert "1 excerpt matches" in texts(at)  # finds Kishinev via the fixture's variants
 
 
 def test_query_params_restore_a_selection() -> None:
@@ -124,7 +128,7 @@ def test_query_params_restore_a_selection() -> None:
     assert at.multiselect(key="sel_countries").value == ["GEO", "UKR"]
     assert at.multiselect(key="sel_kinds").value == ["occupation"]
     assert at.text_input(key="sel_query").value == "Kiev"
-    assert "1 intervention(s)" in words(at)
+    assert "1 intervention" in words(at)
 
 
 @pytest.mark.parametrize(
@@ -174,7 +178,7 @@ def test_invalid_edit_keeps_last_good_data(tmp_path, monkeypatch: pytest.MonkeyP
     at.run()
     assert not at.exception
     assert any("pending" in w.value for w in at.warning)
-    assert "4 intervention(s)" in words(at)
+    assert "4 interventions" in words(at)
 
 
 def test_embed_panel_gives_the_iframe_for_this_selection() -> None:
@@ -234,3 +238,32 @@ def test_a_long_table_shows_its_first_rows_and_says_so(monkeypatch: pytest.Monke
     (table,) = at.dataframe
     assert len(table.value) == 2
     assert any("Showing the first 2 of 3 rows" in c.value for c in at.caption)
+
+
+def test_search_empty_state_names_the_filters_and_clears_them() -> None:
+    at = app("pages/excerpts.py", country="UKR", q="Kazakhstan")
+    assert "No excerpt matches “Kazakhstan” within Ukraine." in texts(at)
+    (widen,) = [b for b in at.button if b.label.startswith("Search all excerpts")]
+    widen.click().run()
+    assert at.query_params.get("country") is None and at.query_params["q"] == "Kazakhstan"
+    assert "1 excerpt matches “Kazakhstan”." in texts(at)
+
+
+def test_excerpts_from_one_article_share_one_source_note() -> None:
+    at = app("pages/excerpts.py")
+    notes = [m.value for m in at.markdown if m.value.startswith("From ")]
+    assert len(notes) == 1  # the fixture's three excerpts come from one article
+
+
+def test_overview_states_each_number_once_and_follows_the_filter() -> None:
+    at = app("pages/overview.py")
+    tiles = {m.label: m.value for m in at.metric}
+    states = tiles["States reached"]
+    assert f"in {states} of the 14 other states" in texts(at)  # the text and the tile agree
+    at = app("pages/overview.py", country="UKR")
+    tiles = {m.label: m.value for m in at.metric}
+    assert "**Key figures in Ukraine**" in [m.value for m in at.markdown]
+    assert "Showing Ukraine:" in texts(at)
+    ds = load(FIXTURES / "valid")
+    figures = key_figures(ds, dt.date.today(), Selection(countries=("UKR",)))
+    assert tiles["Interventions"] == str(figures["interventions"])

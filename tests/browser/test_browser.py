@@ -536,12 +536,13 @@ def test_clicking_a_country_on_the_map_selects_it_everywhere(app: AppServer, con
     page, _, _ = open_page(context, app.url + "/map")
     page.locator(GEO_PATHS).first.wait_for(state="attached", timeout=READY_TIMEOUT_MS)
     settle(page, 1500)
-    # Where plotly projects a point inside Kazakhstan (Karaganda region), in page pixels.
+    # Where plotly projects a point inside Kazakhstan (Aktobe region, away from any site: a
+    # site shows its details instead of filtering), in page pixels.
     x, y = page.evaluate(
         """() => {
         const gd = document.querySelector('[data-testid="stPlotlyChart"] .js-plotly-plot');
         const geo = gd._fullLayout.geo._subplot;
-        const [px, py] = geo.projection([70.0, 48.5]);
+        const [px, py] = geo.projection([60.0, 50.5]);
         const box = gd.querySelector('.geolayer').closest('svg').getBoundingClientRect();
         return [box.left + px, box.top + py];
     }"""

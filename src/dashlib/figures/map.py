@@ -42,7 +42,7 @@ from dashlib.layers.acled.aggregate import CREDIT as ACLED_CREDIT
 from dashlib.layers.acled.aggregate import aggregate_for_map
 from dashlib.query import filters
 from dashlib.query.selection import Selection
-from dashlib.query.summaries import map_summary
+from dashlib.query.summaries import map_headline, map_summary
 
 __all__ = [
     "GEO_LAYOUT",
@@ -544,7 +544,7 @@ def build_map_figure(
         layout["geo2"] = geo2
     frame_layout(
         fig,
-        title=f"Russian military presence, {day:%-d %b %Y}",
+        title=f"{map_headline(ds, selection)}, {day:%-d %b %Y}",
         subtitle=ctx.sites.subtitle(),
         source=source_line(ds, pd.unique(ctx.sites.sources[active]).tolist()),
         summary=map_summary(ds, selection, today),

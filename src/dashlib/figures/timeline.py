@@ -7,6 +7,7 @@ ones run to today and end in an arrow. Colours are the map's kind colours.
 from __future__ import annotations
 
 import datetime as dt
+import math
 from typing import Any
 
 import pandas as pd
@@ -28,7 +29,7 @@ from dashlib.layers.acled.aggregate import aggregate_for_timeline
 from dashlib.query import filters
 from dashlib.query.prepared import row_strings
 from dashlib.query.selection import Selection
-from dashlib.query.summaries import timeline_summary
+from dashlib.query.summaries import TIMELINE_HEADLINE, timeline_summary, titled
 
 REGION_ORDER = ("Russia", "Eastern Europe", "South Caucasus", "Central Asia", "Baltic")
 LANE_HEIGHT = 46
@@ -135,6 +136,29 @@ def _monthly_events_trace(
         ],
         hovertemplate="%{hovertext}<extra></extra>",
     )
+
+
+MAX_TICKS = 8  # fits a phone's width
+
+
+def date_ticks(start: dt.date, end: dt.date) -> dict[str, Any]:
+    """Tick spacing and format for a date axis so that no two labels read the same.
+
+    A fixed "%Y" format on a six-month range labels every monthly tick "2008"; the format
+    follows the spacing instead: years, months, or days.
+
+    >>> date_ticks(dt.date(2008, 6, 1), dt.date(2009, 1, 1))["tickformat"]
+    '%b %Y'
+    """
+    days = max(1, (end - start).days)
+    if days > 3 * 365:
+        years = math.ceil(days / 365.25 / MAX_TICKS)
+        return {"tickformat": "%Y", "dtick": f"M{12 * years}", "tick0": "1991-01-01"}
+    if days > 120:
+        months = math.ceil(days / 30.44 / MAX_TICKS)
+        return {"tickformat": "%b %Y", "dtick": f"M{months}", "tick0": "1991-01-01"}
+    step = math.ceil(days / MAX_TICKS)
+    return {"tickformat": "%-d %b %Y", "dtick": step * 86_400_000, "tick0": "1991-01-01"}
 
 
 def build_timeline_figure(
@@ -305,7 +329,7 @@ def build_timeline_figure(
         range=[start.isoformat(), (end + dt.timedelta(days=30)).isoformat()],
         showgrid=True,
         gridcolor="#EEEEEE",
-        tickformat="%Y",
+        **date_ticks(start, end + dt.timedelta(days=30)),
         zeroline=False,
         automargin=True,
     )
@@ -346,7 +370,9 @@ def build_timeline_figure(
             "line": {"color": theme.MUTED, "width": 1, "dash": "dot"},
         }
     )
-    title = "Russian military interventions in the former Soviet Union"
+    title = titled(ds, selection, TIMELINE_HEADLINE + " in the former Soviet Union")
+    if selection.countries:
+        title = titled(ds, selection, TIMELINE_HEADLINE)
     if selection.intervention and len(inter):
         title = str(inter.iloc[0]["title"])
     frame_layout(

@@ -3,7 +3,8 @@
 - :func:`iframe_snippet`: a responsive ``<iframe>`` plus a tiny listener script that sets the
   iframe's height from a ``postMessage`` the embedded page sends (as Datawrapper does). The app
   uses it for its "Embed" panel; the export gallery uses it for the exported files.
-- :func:`standalone_html`: one chart as a self-sufficient HTML page built from the same figure
+- :func:`dashlib.publish.pages.standalone_html` (a Jinja2 template) uses what is here: one chart
+  as a self-sufficient HTML page built from the same figure
   the app shows. plotly.js comes from its CDN, or is inlined with ``offline=True``; the base
   map (our own topojson from ``static/topojson``, Crimea in Ukraine) is always seeded into the
   page as ``window.PlotlyGeoAssets`` before plotly.js loads, so no map request leaves the page.
@@ -28,10 +29,8 @@ from typing import Any
 from urllib.parse import urlencode
 
 import plotly.graph_objects as go
-import plotly.io as pio
 
 from dashlib import paths
-from dashlib.figures import theme
 from dashlib.query.selection import Selection
 
 # The base map cut to the dashboard's map view by scripts/build_boundaries.py, in this folder
@@ -51,13 +50,18 @@ HEIGHT_POSTER_JS = (
     "setTimeout(post,500);})();"
 )
 
-# Runs once on the host page; resizes the iframe whose window sent a height.
+# Runs once on the host page; resizes the iframe whose window sent a height, or whose window
+# holds the frame that sent it: the live app (Streamlit) can only run script in a component
+# frame nested inside the app's own frame, so its message comes from a grandchild. Walking up
+# ``parent`` is allowed across origins; at most 3 levels, and only frames inside one of this
+# page's own iframes count, so no other page can resize them.
 RESIZE_LISTENER_JS = (
     "(function(){if(window.dashlibEmbedListener)return;window.dashlibEmbedListener=1;"
     "window.addEventListener('message',function(e){var h=e.data&&e.data['" + MESSAGE_KEY + "'];"
-    "if(typeof h!=='number'||!(h>0))return;h=Math.min(Math.ceil(h),10000);"
+    "if(typeof h!=='number'||!(h>0)||!e.source)return;h=Math.min(Math.ceil(h),10000);"
     "var f=document.getElementsByTagName('iframe');for(var i=0;i<f.length;i++){"
-    "if(f[i].contentWindow===e.source){f[i].style.height=h+'px';}}});})();"
+    "var w=e.source;for(var k=0;k<3&&w;k++){if(f[i].contentWindow===w){"
+    "f[i].style.height=h+'px';return;}if(w===w.parent)break;w=w.parent;}}});})();"
 )
 
 PLOTLY_CONFIG: dict[str, Any] = {
@@ -67,13 +71,14 @@ PLOTLY_CONFIG: dict[str, Any] = {
     "toImageButtonOptions": {"format": "png", "scale": 2},
 }
 
-_PAGE_CSS = (
-    "html,body{margin:0;padding:0;background:#fff;}"
-    f"body{{font-family:{theme.FONT};color:{theme.INK};}}"
-    "figure{margin:0;}"
-    ".sr-only{position:absolute;width:1px;height:1px;padding:0;margin:-1px;overflow:hidden;"
-    "clip:rect(0,0,0,0);white-space:nowrap;border:0;}"
-    "noscript p{margin:8px;font-size:14px;line-height:1.4;}"
+
+# When plotly.js never arrived (a CMS's content policy blocking its CDN, a network error), the
+# chart's box stays blank: show the chart's title, words and source instead, with a link to
+# its PNG when the page has one. Checked after load (plotly.js loads synchronously before).
+FALLBACK_JS = (
+    "window.addEventListener('load',function(){if(!window.Plotly){"
+    "document.documentElement.className+=' no-plotly';"
+    "var d=document.getElementById('chart-plot');if(d){d.style.display='none';}}});"
 )
 
 
@@ -222,59 +227,3 @@ def geo_assets_script(fig: go.Figure) -> str:
         return ""
     parts = ",".join(f"{json.dumps(n)}:{topojson_text(topojson_path(fig, n))}" for n in names)
     return f"<script>window.PlotlyGeoAssets={{topojson:{{{parts}}}}};</script>"
-
-
-def _meta(fig: go.Figure, key: str) -> str:
-    meta = fig.layout.meta
-    if isinstance(meta, dict):
-        return str(meta.get(key) or "")
-    return ""
-
-
-def standalone_html(
-    fig: go.Figure,
-    *,
-    offline: bool = False,
-    title: str | None = None,
-    page_title: str | None = None,
-) -> str:
-    """A complete HTML page with one chart, its accessible description and the height poster."""
-    title = title or _meta(fig, "title") or theme.ISSUE_TITLE
-    summary = _meta(fig, "summary")
-    source = _meta(fig, "source")
-    height = fig.layout.height
-    div = pio.to_html(
-        fig,
-        config=PLOTLY_CONFIG,
-        auto_play=False,
-        include_plotlyjs=True if offline else "cdn",
-        include_mathjax=False,
-        full_html=False,
-        default_width="100%",
-        default_height=f"{int(height)}px" if height else "100%",
-        div_id="chart-plot",
-    )
-    e = html.escape
-    return f"""<!DOCTYPE html>
-<html lang="en">
-<head>
-<meta charset="utf-8">
-<meta name="viewport" content="width=device-width, initial-scale=1">
-<title>{e(page_title or title)}</title>
-<meta name="description" content="{e(summary)}">
-<style>{_PAGE_CSS}</style>
-{geo_assets_script(fig)}
-</head>
-<body>
-<figure id="chart" aria-labelledby="chart-title" aria-describedby="chart-desc">
-<figcaption class="sr-only"><span id="chart-title">{e(title)}</span>
-<span id="chart-desc">{e(summary)}</span>
-<span>{e(source)} {e(theme.CREDIT)}</span></figcaption>
-{div}
-<noscript><p><strong>{e(title)}.</strong> {e(summary)}<br>{e(source)} {e(theme.CREDIT)}</p>
-</noscript>
-</figure>
-<script>{HEIGHT_POSTER_JS}</script>
-</body>
-</html>
-"""

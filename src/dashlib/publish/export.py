@@ -96,7 +96,9 @@ def run_export(
         figures[chart.name] = fig
         t1 = time.perf_counter()
         page = out_dir / f"{chart.name}.html"
-        page.write_text(standalone_html(fig, offline=offline), encoding="utf-8")
+        page.write_text(
+            standalone_html(fig, offline=offline, png=f"{chart.name}.png"), encoding="utf-8"
+        )
         t2 = time.perf_counter()
         table = out_dir / f"{chart.name}.csv"
         table.write_bytes(csv_bytes(chart_table(ds, chart, today)))

@@ -24,6 +24,7 @@ from dashlib.data.dataset import Dataset
 from dashlib.figures import theme
 from dashlib.publish.catalogue import Chart
 from dashlib.publish.embed import (
+    FALLBACK_JS,
     HEIGHT_POSTER_JS,
     PLOTLY_CONFIG,
     embed_url,
@@ -47,7 +48,8 @@ PAGE_CSS = (
     "figure{margin:0;}"
     ".sr-only{position:absolute;width:1px;height:1px;padding:0;margin:-1px;overflow:hidden;"
     "clip:rect(0,0,0,0);white-space:nowrap;border:0;}"
-    "noscript p{margin:8px;font-size:14px;line-height:1.4;}"
+    "noscript p,.fallback p{margin:8px;font-size:14px;line-height:1.4;}"
+    ".fallback{display:none;}.no-plotly .fallback{display:block;}"
 )
 
 GALLERY_CSS = f"""
@@ -125,8 +127,14 @@ def standalone_html(
     offline: bool = False,
     title: str | None = None,
     page_title: str | None = None,
+    png: str | None = None,
 ) -> str:
-    """A complete HTML page with one chart, its accessible description and the height poster."""
+    """A complete HTML page with one chart, its accessible description and the height poster.
+
+    ``png``: the address of the chart's PNG (relative to the page, e.g. ``map.png``), linked
+    from the text shown when plotly.js cannot load (a CMS policy blocking its CDN) and from
+    the ``<noscript>`` text.
+    """
     title = title or _meta(fig, "title") or theme.ISSUE_TITLE
     return TEMPLATES.get_template("chart.html").render(
         page_title=page_title or title,
@@ -137,7 +145,8 @@ def standalone_html(
         css=Markup(PAGE_CSS),
         geo_assets=Markup(geo_assets_script(fig)),
         plot=Markup(plot_div(fig, offline=offline)),
-        height_poster=Markup(HEIGHT_POSTER_JS),
+        png=png,
+        scripts=Markup(FALLBACK_JS + HEIGHT_POSTER_JS),
     )
 
 

@@ -10,10 +10,16 @@ import datetime as dt
 import pandas as pd
 
 from dashlib.data.dataset import Dataset
-from dashlib.figures import theme
 from dashlib.query import filters
 from dashlib.query.prepared import lru
 from dashlib.query.selection import Selection
+
+
+def _kind_labels() -> dict[str, str]:
+    # Imported here, not at the top: dashlib.figures imports this module for its summaries.
+    from dashlib.figures import theme
+
+    return dict(theme.KIND_LABELS)
 
 
 def _names(ds: Dataset, codes: list[str]) -> str:
@@ -29,34 +35,59 @@ def _scope(ds: Dataset, selection: Selection) -> str:
     if selection.countries:
         parts.append(f"in {_names(ds, list(selection.countries))}")
     if selection.kinds:
-        parts.append("of kind " + ", ".join(theme.KIND_LABELS.get(k, k) for k in selection.kinds))
+        parts.append("of kind " + ", ".join(_kind_labels().get(k, k) for k in selection.kinds))
     return (" " + " ".join(parts)) if parts else ""
 
 
-def key_figures(ds: Dataset, today: dt.date) -> dict[str, int]:
-    """Headline numbers for the overview, computed from the data (once per dataset and day)."""
-    return dict(lru(ds, "key_figures", today, lambda: _key_figures(ds, today), maxsize=4))
+def key_figures(ds: Dataset, today: dt.date, selection: Selection | None = None) -> dict[str, int]:
+    """Headline numbers for the overview, computed from the data (once per view and day).
+
+    Each number is computed here once and the page states it the same way everywhere (the
+    standfirst and the tiles read the same key). ``selection`` narrows them to the chosen
+    countries, kinds or intervention (its dates are not applied: "since 1991", "today").
+    """
+    sel = (
+        Selection(
+            countries=selection.countries,
+            kinds=selection.kinds,
+            intervention=selection.intervention,
+        )
+        if selection
+        else Selection()
+    )
+    return dict(lru(ds, "key_figures", (today, sel), lambda: _key_figures(ds, today, sel), 16))
 
 
-def _key_figures(ds: Dataset, today: dt.date) -> dict[str, int]:
-    active = ds.deployments[filters.active_on(ds.deployments, today)]
-    abroad = ds.interventions[~ds.interventions["inside_russia"]]
+def _key_figures(ds: Dataset, today: dt.date, sel: Selection) -> dict[str, int]:
+    inter = ds.interventions
+    sites = ds.deployments
+    terr = ds.territories
+    if sel.countries:
+        inter = inter[inter["country_iso3"].isin(sel.countries)]
+        sites = sites[sites["country_iso3"].isin(sel.countries)]
+        terr = terr[terr["country_iso3"].isin(sel.countries)]
+    if sel.kinds:
+        inter = inter[inter["kind"].isin(sel.kinds)]
+        sites = sites[sites["kind"].isin(sel.kinds)]
+    if sel.intervention:
+        inter = inter[inter["intervention_id"] == sel.intervention]
+        sites = sites[sites["intervention_id"] == sel.intervention]
+    active = sites[filters.active_on(sites, today)]
+    abroad = inter[~inter["inside_russia"].astype(bool)]
     affected = set(abroad["country_iso3"]) - {"RUS"}
+    presence = (affected | set(sites["country_iso3"])) - {"RUS"}
     return {
         "sites_active": len(active),
         "countries_with_sites": active.loc[
             active["country_iso3"] != "RUS", "country_iso3"
         ].nunique(),
-        "interventions": len(ds.interventions),
+        "interventions": len(inter),
         "interventions_abroad": len(abroad),
-        "ongoing": int(ds.interventions["ongoing"].sum()),
+        "ongoing": int(inter["ongoing"].sum()),
         "countries_affected": len(affected),
-        "countries_with_presence": len((affected | set(ds.deployments["country_iso3"])) - {"RUS"}),
+        "countries_with_presence": len(presence),
         "territories_occupied": int(
-            (
-                filters.active_on(ds.territories, today)
-                & ds.territories["status"].isin(["occupied", "breakaway"])
-            ).sum()
+            (filters.active_on(terr, today) & terr["status"].isin(["occupied", "breakaway"])).sum()
         ),
     }
 
@@ -69,7 +100,7 @@ def map_summary(ds: Dataset, selection: Selection, today: dt.date) -> str:
     war = status[status["status"] == "war"]["iso3"].tolist()
     present = status[status["status"] == "presence"]["iso3"].tolist()
     text = [f"Map of the former Soviet Union on {day:%d %B %Y}{_scope(ds, selection)}."]
-    text.append(f"It shows {len(sites)} active Russian deployment site(s)")
+    text.append(f"It shows {plural(len(sites), 'active Russian deployment site')}")
     if len(sites):
         by_country = sites["country_iso3"].value_counts(sort=False).sort_values(ascending=False)
         top = ", ".join(f"{_names(ds, [c])} {n}" for c, n in by_country.head(5).items())
@@ -78,14 +109,16 @@ def map_summary(ds: Dataset, selection: Selection, today: dt.date) -> str:
         if len(known):
             text[-1] += (
                 f"; where figures are published, between {int(known['troops_low'].sum()):,}"
-                f" and {int(known['troops_high'].sum()):,} troops in {len(known)} site(s)"
+                f" and {int(known['troops_high'].sum()):,} troops in {plural(len(known), 'site')}"
             )
     text[-1] += "."
     if war:
         text.append(f"Russian forces were at war in or occupying part of {_names(ds, war)}.")
     if present:
         text.append(f"Russian forces were stationed in {_names(ds, present)}.")
-    text.append("Crimea is shown as part of Ukraine, under Russian occupation since 2014.")
+    crimea = ds.territories[ds.territories["territory_id"] == "crimea"]
+    if filters.active_on(crimea, day).any():
+        text.append("Crimea is shown as part of Ukraine, under Russian occupation since 2014.")
     return " ".join(text)
 
 
@@ -93,9 +126,13 @@ def timeline_summary(ds: Dataset, selection: Selection, today: dt.date) -> str:
     inter = filters.interventions(ds, selection, today)
     n_events = int(filters.events_mask(ds, selection, today).sum())
     start, end = selection.range_or(today)
+    if selection.intervention and len(inter):  # the chart is framed on the intervention
+        start = inter["start"].min().date()
+        end = inter["end"].fillna(pd.Timestamp(today)).max().date()
+    span = f"in {start:%Y}" if start.year == end.year else f"from {start:%Y} to {end:%Y}"
     text = [
-        f"Timeline from {start:%Y} to {end:%Y}{_scope(ds, selection)}: "
-        f"{len(inter)} intervention(s) and {n_events:,} event(s)."
+        f"Timeline {span}{_scope(ds, selection)}: "
+        f"{plural(len(inter), 'intervention')} and {plural(n_events, 'event')}."
     ]
     if len(inter):
         ongoing = inter[inter["ongoing"]]
@@ -107,14 +144,88 @@ def timeline_summary(ds: Dataset, selection: Selection, today: dt.date) -> str:
         text.append(
             "By kind: "
             + ", ".join(
-                f"{theme.KIND_LABELS.get(str(k), str(k)).lower()} {n}" for k, n in counts.items()
+                f"{_kind_labels().get(str(k), str(k)).lower()} {n}" for k, n in counts.items()
             )
             + "."
         )
     return " ".join(text)
 
 
-def excerpt_summary(frame: pd.DataFrame, query: str) -> str:
+def plural(n: int, one: str, many: str | None = None) -> str:
+    """``1 excerpt``, ``2 excerpts``: counts stated the way a reader says them.
+
+    >>> plural(1, "excerpt"), plural(3, "country", "countries")
+    ('1 excerpt', '3 countries')
+    """
+    return f"{n:,} {one if n == 1 else (many or one + 's')}"
+
+
+def filter_phrase(ds: Dataset, selection: Selection, today: dt.date, *, dates: bool = True) -> str:
+    """The active filters in words ("Georgia, peacekeeping, 2008–2014"); empty when none.
+
+    Titles, tiles and summaries use it so a filtered view always names its filter.
+    """
+    parts = []
+    if selection.countries:
+        parts.append(_names(ds, list(selection.countries)))
+    if selection.kinds:
+        parts.append(" or ".join(_kind_labels().get(k, k).lower() for k in selection.kinds))
+    if selection.intervention:
+        titles = dict(
+            zip(ds.interventions["intervention_id"], ds.interventions["title"], strict=True)
+        )
+        parts.append(str(titles.get(selection.intervention, selection.intervention)))
+    if dates and (selection.date_from or selection.date_to):
+        start, end = selection.range_or(today)
+        parts.append(f"{start:%-d %b %Y} – {end:%-d %b %Y}")
+    return ", ".join(parts)
+
+
+def excerpt_summary(count: int, query: str, scope: str = "", substitution: str = "") -> str:
+    """``2 excerpts match “Putin Kazakhstan” (matched Almaty for Alma-Ata) within Georgia.``"""
+    within = f" within {scope}" if scope else ""
     if query:
-        return f"{len(frame)} excerpt(s) match “{query}”."
-    return f"{len(frame)} excerpt(s)."
+        verb = "matches" if count == 1 else "match"
+        if count == 0:
+            return f"No excerpt matches “{query}”{within}."
+        note = f" ({substitution})" if substitution else ""
+        return f"{plural(count, 'excerpt')} {verb} “{query}”{note}{within}."
+    return f"{plural(count, 'excerpt')}{within}."
+
+
+MAP_HEADLINE = "Russian military presence"
+TIMELINE_HEADLINE = "Russian military interventions"
+
+
+def place_label(ds: Dataset, selection: Selection) -> str:
+    """The countries a view is filtered to, by name ("Georgia"); empty for all 15 states."""
+    return _names(ds, list(selection.countries)) if selection.countries else ""
+
+
+def titled(ds: Dataset, selection: Selection, headline: str) -> str:
+    """``Georgia: Russian military presence``; the headline alone when nothing is filtered.
+
+    Chart titles and the embed code's iframe ``title`` both use it, so a reader (or a screen
+    reader) always knows which view a chart shows.
+    """
+    place = place_label(ds, selection)
+    return f"{place}: {headline}" if place else headline
+
+
+def map_headline(ds: Dataset, selection: Selection) -> str:
+    """The map's title before its date: short enough for one line on a phone."""
+    place = place_label(ds, selection)
+    return f"Russian forces in {place}" if place else MAP_HEADLINE
+
+
+def view_title(ds: Dataset, selection: Selection, page: str) -> str:
+    """The name of an app page's view, for an iframe's ``title`` (no date: it changes)."""
+    if page == "timeline":
+        if selection.intervention:
+            titles = dict(
+                zip(ds.interventions["intervention_id"], ds.interventions["title"], strict=True)
+            )
+            if selection.intervention in titles:
+                return str(titles[selection.intervention])
+        return titled(ds, selection, TIMELINE_HEADLINE + " since 1991")
+    return titled(ds, selection, MAP_HEADLINE)

@@ -17,7 +17,7 @@ import plotly.graph_objects as go
 import streamlit as st
 
 from dashlib.data.dataset import Dataset
-from dashlib.figures import build_map_animation, build_map_figure, build_timeline_figure
+from dashlib.figures import build_map_figure, build_timeline_figure
 from dashlib.query.selection import Selection
 
 VIEWS_KEPT = 24  # per chart; a figure is 0.05-0.5 MB
@@ -29,33 +29,41 @@ def _acled_key(selection: Selection, acled: pd.DataFrame | None) -> int:
 
 
 @st.cache_resource(show_spinner=False, max_entries=VIEWS_KEPT)
-def _map_animation(
+def _map(
     version: str,
     sel: Selection,
     today: dt.date,
     height: int,
+    compact: bool,
+    width: int | None,
     acled_key: int,
     _ds: Dataset,
     _acled: pd.DataFrame | None,
 ) -> go.Figure:
-    return build_map_animation(_ds, sel, today, height=height, acled=_acled)
+    return build_map_figure(
+        _ds, sel, today, height=height, acled=_acled, compact=compact, width=width
+    )
 
 
-def map_animation(
-    ds: Dataset, sel: Selection, today: dt.date, *, height: int, acled: pd.DataFrame | None
+def map_figure(
+    ds: Dataset,
+    sel: Selection,
+    today: dt.date,
+    *,
+    height: int,
+    acled: pd.DataFrame | None,
+    compact: bool = False,
 ) -> go.Figure:
-    return _map_animation(ds.version, sel, today, height, _acled_key(sel, acled), ds, acled)
+    """The map page's figure: one date, the selection's (Play steps it from the page);
+    ``compact``: the phone's reduced set of labels and legend."""
+    key = _acled_key(sel, acled)
+    return _map(ds.version, sel, today, height, compact, None, key, ds, acled)
 
 
-@st.cache_resource(show_spinner=False, max_entries=VIEWS_KEPT)
-def _overview_map(
-    version: str, sel: Selection, today: dt.date, height: int, _ds: Dataset
+def overview_map(
+    ds: Dataset, sel: Selection, today: dt.date, *, height: int, compact: bool = False
 ) -> go.Figure:
-    return build_map_figure(_ds, sel, today, height=height)
-
-
-def overview_map(ds: Dataset, sel: Selection, today: dt.date, *, height: int) -> go.Figure:
-    return _overview_map(ds.version, sel, today, height, ds)
+    return _map(ds.version, sel, today, height, compact, None, 0, ds, None)
 
 
 @st.cache_resource(show_spinner=False, max_entries=VIEWS_KEPT)

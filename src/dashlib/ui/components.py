@@ -27,8 +27,9 @@ PLOTLY_CONFIG: dict[str, Any] = {
     "topojsonURL": TOPOJSON_URL,
     "displaylogo": False,
     "responsive": True,
-    "modeBarButtonsToRemove": ["lasso2d", "select2d"],
-    "toImageButtonOptions": {"format": "png", "scale": 2},
+    # No toolbar: it sat over every chart's title (and on a phone over the map). Files are
+    # under "Embed & download"; the map pans by drag and zooms with the wheel or a pinch.
+    "displayModeBar": False,
 }
 
 
@@ -48,8 +49,13 @@ def show_chart(
     table: pd.DataFrame | Callable[[], pd.DataFrame] | None = None,
     table_label: str = "Data table",
     table_rows: int | None = None,
+    under_chart: Callable[[Any], None] | None = None,
 ) -> Any:
-    """The chart, its one-paragraph text summary, and the data as a table."""
+    """The chart, its one-paragraph text summary, and the data as a table.
+
+    ``under_chart(event)`` draws right under the chart, before its words (a tapped site's
+    details card: where the reader is looking).
+    """
     summary = str(fig.layout.meta["summary"]) if fig.layout.meta else ""
     # theme=None: the figure's own fonts and colours, as in the embeds and images (Streamlit's
     # theme would restyle it and set its whole title block in bold).
@@ -62,6 +68,8 @@ def show_chart(
     if select:
         kwargs.update(on_select="rerun", selection_mode=("points",))
     event = st.plotly_chart(browser_figure(fig), **kwargs)
+    if under_chart is not None:
+        under_chart(event)
     if summary:
         st.markdown(f"**In words:** {md_escape(summary)}")
     if table is not None:
@@ -116,7 +124,8 @@ def show_table(
     if callable(table) and rows is None:
         table = table()
     count = len(table) if isinstance(table, pd.DataFrame) else rows
-    with lazy_expander(f"{label} ({count:,} rows)", key) as is_open:
+    rows_word = "row" if count == 1 else "rows"
+    with lazy_expander(f"{label} ({count:,} {rows_word})", key) as is_open:
         if not is_open:
             return
         if callable(table):
@@ -151,3 +160,96 @@ def show_data_problems(loaded: Loaded) -> bool:
     with st.expander("Problems"):
         st.code("\n".join(str(p) for p in loaded.problems[:200]), language=None)
     return True
+
+
+# The app's own CSS, on every page (no data in it). Streamlit's defaults fail three checks:
+# - WCAG 2.4.7, visible focus: the navigation links' focus is a faint grey that reads as
+#   "current page"; every control gets the same clear ring when focused by keyboard.
+# - WCAG 2.5.8, targets of at least 24 × 24 px: slider thumbs (12 px), help icons and
+#   heading anchors (16 px), the date field's parts and calendar button.
+# - Phone-first: no horizontal scroll from the date bar's columns.
+READER_CSS = """
+<style>
+:is(a, button, input, select, textarea, summary, [role="slider"], [role="spinbutton"],
+    [role="option"], [role="combobox"], [tabindex]):focus-visible,
+[data-testid="stSidebarNavLink"]:focus-visible,
+div:has(> div > input[type="range"]:focus-visible) {
+  outline: 3px solid #0B5394 !important;
+  outline-offset: 2px !important;
+  box-shadow: 0 0 0 5px #FFFFFF !important;
+}
+[data-testid="stSlider"] div:has(> div > input[type="range"]) {
+  width: 24px !important;
+  height: 24px !important;
+}
+[data-testid="stTooltipHoverTarget"] button,
+[data-testid="stHeaderActionElements"] a,
+[data-testid="stDateInputCalendarButton"] {
+  min-width: 24px !important;
+  min-height: 24px !important;
+  display: inline-flex !important;
+  align-items: center;
+  justify-content: center;
+}
+@media (max-width: 640px) {
+  h1 { font-size: 1.9rem !important; }
+}
+[data-testid="stDateInput"] [role="spinbutton"] {
+  min-width: 24px;
+  min-height: 24px;
+  display: inline-flex;
+  align-items: center;
+  justify-content: center;
+}
+</style>
+"""
+
+
+def show_reader_css() -> None:
+    """The app's CSS (focus rings, target sizes); app.py calls it once per run."""
+    st.html(READER_CSS)
+
+
+# On a phone the sidebar covers most of the screen: close it once a filter is chosen, so the
+# reader sees what the choice did. Installed once per page load (the app's window keeps the
+# flag across reruns); a wide screen keeps its sidebar open.
+NARROW_PX = 640
+_CLOSE_SIDEBAR_JS = (
+    "<script>(function(){var app=window;if(app.__dashlibSidebar)"
+    "return;app.__dashlibSidebar=1;var doc=app.document;"
+    "function inside(e){return e&&e.closest&&e.closest('[data-testid=\"stSidebar\"]');}"
+    "function close(){if(app.innerWidth>=" + str(NARROW_PX) + ")return;"
+    "var b=doc.querySelector('[data-testid=\"stSidebarCollapseButton\"] button');"
+    "if(b)setTimeout(function(){b.click();},400);}"
+    "doc.addEventListener('change',function(e){if(inside(e.target))close();},true);"
+    "doc.addEventListener('keydown',function(e){if(e.key==='Enter'&&inside(e.target))"
+    "close();},true);"
+    "doc.addEventListener('click',function(e){var t=e.target;"
+    "if(t.closest&&t.closest('[role=\"option\"]')&&inside(doc.activeElement))close();},true);"
+    "})();</script>"
+)
+
+
+# Streamlit never tells the server the screen's width. The browser keeps it in a cookie
+# (1 below NARROW_PX), which the server reads on the reader's next page load; until then a
+# phone's User-Agent ("Mobi", as MDN advises) decides. No "<" in the script (st.html drops it).
+NARROW_COOKIE = "dashlib_narrow"
+_NARROW_COOKIE_JS = (
+    "<script>document.cookie='" + NARROW_COOKIE + "='+(" + str(NARROW_PX) + ">window.innerWidth"
+    "?1:0)+';path=/;max-age=31536000;SameSite=Lax';</script>"
+)
+
+
+def close_sidebar_on_phones() -> None:
+    """Close the sidebar after a choice on a narrow screen (see ``_CLOSE_SIDEBAR_JS``), and
+    remember whether the screen is narrow for :func:`is_phone`."""
+    st.html(_CLOSE_SIDEBAR_JS + _NARROW_COOKIE_JS, unsafe_allow_javascript=True)
+
+
+def is_phone() -> bool:
+    """Whether to draw the phone's map: fewer labels, a two-column legend, a shorter plot."""
+    cookies: dict[str, str] = {str(k): str(v) for k, v in (st.context.cookies or {}).items()}
+    if cookies.get(NARROW_COOKIE) in ("0", "1"):
+        return cookies[NARROW_COOKIE] == "1"
+    headers: dict[str, str] = {str(k): str(v) for k, v in (st.context.headers or {}).items()}
+    return "Mobi" in headers.get("User-Agent", "")

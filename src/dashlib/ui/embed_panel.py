@@ -14,7 +14,13 @@ import streamlit as st
 
 from dashlib.publish.browser import INSTALL_HINT, find_browser
 from dashlib.publish.csvsafe import csv_bytes
-from dashlib.publish.embed import iframe_code, iframe_snippet, static_base_url, static_embed_url
+from dashlib.publish.embed import (
+    MESSAGE_KEY,
+    iframe_code,
+    iframe_snippet,
+    static_base_url,
+    static_embed_url,
+)
 from dashlib.publish.images import ARTICLE_SCALE, ARTICLE_WIDTH, static_figure, topojson_url
 from dashlib.publish.pages import standalone_html
 from dashlib.query.selection import Selection
@@ -51,6 +57,7 @@ def _image(fig: go.Figure, fmt: str) -> bytes:
 def show_embed_panel(
     fig: go.Figure,
     *,
+    title: str,
     page: str,
     name: str,
     selection: Selection,
@@ -58,7 +65,6 @@ def show_embed_panel(
     key: str,
 ) -> None:
     """Iframe code and HTML/PNG/SVG/CSV downloads; ``table`` may be a function (built on click)."""
-    title = str((fig.layout.meta or {}).get("title", name))
     slug = re.sub(r"[^a-z0-9]+", "-", f"{name} {'-'.join(selection.countries)}".lower()).strip("-")
     with lazy_expander("Embed & download", key) as is_open:
         if not is_open:
@@ -121,19 +127,40 @@ def show_embed_panel(
         )
 
 
+# Runs in the app's own document (st.html with JavaScript, not a component frame), so the
+# message comes from the very window the story page's iframe holds. No "<" in the code:
+# st.html's sanitiser silently drops a script that contains one (seen with Streamlit 1.67).
+# Installed once per page load; posts on load and whenever the content changes size.
+HEIGHT_SCRIPT = (
+    "<script>(function(){var story=window.parent;"
+    "if(!story||story===window||window.__dashlibHeight)return;window.__dashlibHeight=1;"
+    "var last=0,sel='[data-testid=\"stMainBlockContainer\"]';"
+    "function content(){var b=document.querySelector(sel);if(!b)return 0;"
+    "var top=b.getBoundingClientRect().top,bottom=0;"
+    "for(var i=0;b.children.length>i;i++){bottom=Math.max(bottom,"
+    "b.children[i].getBoundingClientRect().bottom);}"
+    "return Math.ceil(bottom-top+parseFloat(getComputedStyle(b).paddingBottom||0));}"
+    "function post(){var h=content();if(h>0&&Math.abs(h-last)>1){last=h;"
+    "story.postMessage({'" + MESSAGE_KEY + "':h},'*');}}"
+    "if(window.ResizeObserver){var ro=new ResizeObserver(post);ro.observe(document.body);"
+    "var b=document.querySelector(sel);if(b)ro.observe(b);}"
+    "window.addEventListener('resize',post);setInterval(post,1000);post();})();</script>"
+)
+
+
 def embed_height_script() -> Any:
-    """In embed mode, tell the story page how tall the chart is so its iframe fits."""
-    from streamlit.components.v1 import html as component_html
+    """In embed mode, tell the story page how tall the app's content is so its iframe fits.
 
-    from dashlib.publish.embed import MESSAGE_KEY
+    The story page's listener (:data:`dashlib.publish.embed.RESIZE_LISTENER_JS`) resizes the
+    iframe whose window (or a frame inside it) sent the height.
+    """
+    return st.html(HEIGHT_SCRIPT, unsafe_allow_javascript=True)
 
-    # The component runs in its own iframe inside the app's iframe: post to the story page.
-    script = (
-        "<script>(function(){var top=window.parent&&window.parent.parent;"
-        "if(!top||top===window.parent)return;var doc=window.parent.document,last=0;"
-        "function post(){var m=doc.querySelector('[data-testid=\"stMain\"]')||doc.body;"
-        "var h=Math.ceil(m.scrollHeight);if(h&&h!==last){last=h;"
-        "top.postMessage({'" + MESSAGE_KEY + "':h},'*');}}"
-        "setInterval(post,1000);post();})();</script>"
-    )
-    return component_html(script, height=0)
+
+def log_notes_to_console(notes: list[str]) -> Any:
+    """Embed mode: the link's ignored settings go to the browser console, not to readers."""
+    import json
+
+    # No "<" at all: st.html's sanitiser drops a script containing one (checked in 1.67).
+    text = json.dumps("dashlib embed: " + " ".join(notes)).replace("<", "\\u003c")
+    return st.html(f"<script>console.warn({text});</script>", unsafe_allow_javascript=True)

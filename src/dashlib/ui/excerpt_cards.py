@@ -1,4 +1,4 @@
-"""Quote cards. Every string from the data goes through md_escape; links only for http(s)."""
+"""Quote cards, grouped by article. Every string from the data goes through md_escape."""
 
 from __future__ import annotations
 
@@ -11,9 +11,41 @@ from dashlib.data.dataset import Dataset
 from dashlib.data.dates import format_partial
 from dashlib.data.lists import split_list
 from dashlib.query.search import highlight
-from dashlib.ui.text import md_escape, md_link
+from dashlib.ui.text import md_escape, md_highlight, md_link
 
 PAGE_SIZE = 20
+
+
+def by_article(found: pd.DataFrame) -> list[pd.DataFrame]:
+    """The excerpts split by article, in the order the first excerpt of each was ranked."""
+    if found.empty:
+        return []
+    order = list(dict.fromkeys(found["article_id"]))
+    return [found[found["article_id"] == article] for article in order]
+
+
+def _source_note(row: object) -> None:
+    """Which article the quotes come from (shown once per article, not once per quote)."""
+    title, url = getattr(row, "title", ""), getattr(row, "url", None)
+    article = md_link(title, url if isinstance(url, str) else None)
+    original = ""
+    outlet = getattr(row, "original_outlet", None)
+    if isinstance(outlet, str) and outlet:
+        label = getattr(row, "original_title", "")
+        label = label if isinstance(label, str) else ""
+        original = (
+            f" · original: {md_link(label or outlet, getattr(row, 'original_url', None))}"
+            f" ({md_escape(outlet)})"
+        )
+    published = format_partial(str(getattr(row, "published", "")))
+    st.markdown(
+        f"From {article} · {md_escape(getattr(row, 'outlet', ''))} · "
+        f"{md_escape(published)}{original}"
+    )
+    if bool(getattr(row, "machine_translation", False)):
+        note = getattr(row, "note", None)
+        note = note if isinstance(note, str) and note else "This text is a machine translation."
+        st.caption(f"Note: {md_escape(note)}")
 
 
 def show_excerpt_cards(
@@ -22,55 +54,34 @@ def show_excerpt_cards(
     titles = dict(zip(ds.interventions["intervention_id"], ds.interventions["title"], strict=True))
     names = dict(zip(ds.countries["iso3"], ds.countries["name"], strict=True))
     limit = st.session_state.get("excerpts_limit", PAGE_SIZE)
-    for row in found.head(limit).itertuples(index=False):
+    shown = found.head(limit)
+    for article in by_article(shown):
         with st.container(border=True):
-            quote = md_highlight_quote(str(row.text), query, groups)
-            st.markdown(quote)
-            if isinstance(row.speaker, str) and row.speaker:
-                role = (
-                    f", {md_escape(row.speaker_role)}"
-                    if isinstance(row.speaker_role, str) and row.speaker_role
-                    else ""
-                )
-                st.markdown(f"— **{md_escape(row.speaker)}**{role}")
-            article = md_link(row.title, row.url if isinstance(row.url, str) else None)
-            original = ""
-            if isinstance(row.original_outlet, str) and row.original_outlet:
-                label = row.original_title if isinstance(row.original_title, str) else ""
-                original = (
-                    f" · original: {md_link(label or row.original_outlet, row.original_url)}"
-                    f" ({md_escape(row.original_outlet)})"
-                )
-            st.markdown(
-                f"{article} · {md_escape(row.outlet)} · "
-                f"{md_escape(format_partial(str(row.published)))}{original}"
-            )
-            if bool(row.machine_translation):
-                note = (
-                    row.note
-                    if isinstance(row.note, str) and row.note
-                    else "This text is a machine translation."
-                )
-                st.caption(f"Note: {md_escape(note)}")
-            tags = split_list(row.intervention_ids)
-            countries = split_list(row.country_iso3s)
-            if tags or countries:
-                cols = st.columns([1] * max(1, len(tags)) + [2])
-                for col, tag in zip(cols, tags, strict=False):
-                    col.page_link(
-                        "pages/timeline.py",
-                        label=titles.get(tag, tag),
-                        icon=":material/timeline:",
-                        query_params={"intervention": tag},
+            _source_note(next(article.itertuples(index=False)))
+            for n, row in enumerate(article.itertuples(index=False)):
+                if n:
+                    st.divider()
+                st.markdown(md_highlight(highlight(str(row.text), query, groups)))
+                if isinstance(row.speaker, str) and row.speaker:
+                    role = (
+                        f", {md_escape(row.speaker_role)}"
+                        if isinstance(row.speaker_role, str) and row.speaker_role
+                        else ""
                     )
-                cols[-1].caption(md_escape(", ".join(names.get(c, c) for c in countries)))
+                    st.markdown(f"— **{md_escape(row.speaker)}**{role}")
+                tags = split_list(row.intervention_ids)
+                countries = split_list(row.country_iso3s)
+                if tags or countries:
+                    cols = st.columns([1] * max(1, len(tags)) + [2])
+                    for col, tag in zip(cols, tags, strict=False):
+                        col.page_link(
+                            "pages/timeline.py",
+                            label=titles.get(tag, tag),
+                            icon=":material/timeline:",
+                            query_params={"intervention": tag},
+                        )
+                    cols[-1].caption(md_escape(", ".join(names.get(c, c) for c in countries)))
     if len(found) > limit:
         if st.button(f"Show more ({len(found) - limit} left)"):
             st.session_state["excerpts_limit"] = limit + PAGE_SIZE
             st.rerun()
-
-
-def md_highlight_quote(text: str, query: str, groups: Sequence[Sequence[str]]) -> str:
-    from dashlib.ui.text import md_highlight
-
-    return md_highlight(highlight(text, query, groups))

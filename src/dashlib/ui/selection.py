@@ -24,6 +24,7 @@ _KEYS = {
 }
 _WRITTEN = "sel_written_params"
 _PENDING = "sel_pending_countries"
+_PENDING_DATE = "sel_pending_date"
 _NOTES = "sel_notes"
 _SIDEBAR = "sel_sidebar_to_draw"
 ALL = ""
@@ -36,6 +37,20 @@ def today() -> dt.date:
 def is_embedded() -> bool:
     """True for ``?embed=true`` (Streamlit hides that parameter from st.query_params)."""
     return bool(st.context.is_embedded)
+
+
+def _history_navigation() -> bool:
+    """True when this run comes from the browser's Back or Forward button.
+
+    Every change of the selection is pushed to the browser's history (Streamlit pushes a new
+    entry when st.query_params changes), so Back returns to the previous URL; the selection
+    must then follow that URL even when it has no parameters at all (the unfiltered view),
+    which otherwise means "a page switch dropped the parameters: keep the widgets".
+    """
+    from streamlit.runtime.scriptrunner_utils.script_run_context import get_script_run_ctx
+
+    ctx = get_script_run_ctx()
+    return bool(ctx is not None and getattr(ctx, "is_history_navigation", False))
 
 
 def _params() -> dict[str, str]:
@@ -67,6 +82,11 @@ def _parse(ds: Dataset, params: dict[str, str], now: dt.date) -> Selection:
 def request_countries(codes: list[str]) -> None:
     """Ask the sidebar to select these countries on the next run (from a map click)."""
     st.session_state[_PENDING] = codes
+
+
+def request_date(day: dt.date) -> None:
+    """Ask for the map's date to become ``day`` on the next run (Play, the map's slider)."""
+    st.session_state[_PENDING_DATE] = day
 
 
 def _drawn_keys() -> list[str]:
@@ -103,7 +123,7 @@ def current_selection(ds: Dataset) -> Selection:
         return _parse(ds, params, now)
     own = {k: v for k, v in params.items() if k != "embed"}
     written = st.session_state.get(_WRITTEN)
-    if written is None or (own and own != written):
+    if written is None or (own != written and (own or _history_navigation())):
         _apply_to_widgets(_parse(ds, own, now), now)
     elif any(key not in st.session_state for key in _drawn_keys()):
         # Streamlit drops a widget's state when a run does not draw it; the last selection we
@@ -116,6 +136,8 @@ def current_selection(ds: Dataset) -> Selection:
             st.session_state[key] = st.session_state[key]
     if _PENDING in st.session_state:
         st.session_state[_KEYS["countries"]] = st.session_state.pop(_PENDING)
+    if _PENDING_DATE in st.session_state:
+        st.session_state[_KEYS["as_of"]] = st.session_state.pop(_PENDING_DATE)
     # The widgets' values are in session_state before they are drawn: the sidebar is drawn
     # after the page (draw_sidebar, from app.py), so the page's chart reaches the browser
     # first instead of after a dozen widget updates the browser re-renders one by one.
@@ -133,6 +155,17 @@ def current_selection(ds: Dataset) -> Selection:
 def _reset() -> None:
     _apply_to_widgets(Selection(), today())
     st.session_state[_NOTES] = []
+
+
+def keep_only_query() -> None:
+    """Clear every filter but the search text (a button's ``on_click``)."""
+    query = str(st.session_state.get(_KEYS["query"], ""))
+    _apply_to_widgets(Selection(query=query), today())
+
+
+def clear_query() -> None:
+    """Clear the search text only (a button's ``on_click``)."""
+    st.session_state[_KEYS["query"]] = ""
 
 
 def draw_sidebar() -> None:
@@ -171,7 +204,7 @@ def _sidebar(options: tuple[dict[str, str], dict[str, str]], now: dt.date) -> No
             key=_KEYS["range"],
             format="YYYY-MM-DD",
         )
-        st.slider(
+        st.date_input(  # typed or picked; the map page adds a slider and Play
             "Map as of",
             min_value=FIRST_DATE,
             max_value=now,
@@ -205,12 +238,19 @@ def _sidebar(options: tuple[dict[str, str], dict[str, str]], now: dt.date) -> No
         )
         st.button("Reset filters", on_click=_reset)
         st.caption("The address bar holds this selection: copy it to share this view.")
+        from dashlib.ui.components import close_sidebar_on_phones
+
+        close_sidebar_on_phones()
 
 
 def show_notes() -> None:
-    """Tell the reader which URL parameters were dropped."""
+    """Tell the reader which URL parameters were dropped (in an embed: the console only)."""
     notes: list[Any] = st.session_state.get(_NOTES) or []
-    if notes:
+    if notes and is_embedded():  # a story's readers did not write the link
+        from dashlib.ui.embed_panel import log_notes_to_console
+
+        log_notes_to_console([str(n) for n in notes])
+    elif notes:
         st.info(
             "Some of the link's settings were not understood and were ignored: "
             + md_escape(" ".join(str(n) for n in notes)),

@@ -1,0 +1,472 @@
+"""The reader's journeys in Chromium (issue 16): live embeds, one date, map taps, Back, keys.
+
+Run with ``pytest -m browser tests/test_browser_reader.py``. Same setup as test_browser.py:
+Debian's Chromium through playwright, ``streamlit run`` on a free 127.0.0.1 port. The live
+embed is tested the way a story uses it: the app's own embed code
+(:func:`dashlib.publish.embed.iframe_snippet`, what the "Embed & download" panel shows) pasted
+into a page served from another origin (a second local port).
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import functools
+import http.server
+import threading
+from collections.abc import Iterator
+from typing import Any
+from urllib.parse import parse_qs, urlparse
+
+import pytest
+
+from dashlib.publish.embed import iframe_snippet
+from dashlib.query.selection import Selection
+from tools.browser import CHROMIUM, CHROMIUM_ARGS, REPO, AppServer, free_port, start_app
+
+from conftest import missing_tool
+
+pytestmark = pytest.mark.browser
+
+CHART = '[data-testid="stPlotlyChart"] .main-svg'
+PLOT = '[data-testid="stPlotlyChart"] .js-plotly-plot'
+READY_MS = 60_000
+SIDEBAR_DATE = '[data-testid="stSidebar"] [data-testid="stDateInput"] input'
+
+
+@pytest.fixture(scope="module")
+def browser() -> Iterator[Any]:
+    if not CHROMIUM.exists():
+        missing_tool(f"{CHROMIUM} not found: install Debian's Chromium (apt-get install chromium)")
+    from playwright.sync_api import sync_playwright
+
+    with sync_playwright() as pw:
+        chromium = pw.chromium.launch(executable_path=str(CHROMIUM), args=CHROMIUM_ARGS)
+        yield chromium
+        chromium.close()
+
+
+@pytest.fixture(scope="module")
+def app(browser: Any, tmp_path_factory: pytest.TempPathFactory) -> Iterator[AppServer]:
+    # The shipped data: the journeys are about Crimea, the 2008 war and the CSTO deployment.
+    server = start_app(REPO / "data", tmp_path_factory.mktemp("reader") / "streamlit.log")
+    try:
+        yield server
+    finally:
+        server.stop()
+
+
+def _query(page: Any) -> dict[str, list[str]]:
+    return parse_qs(urlparse(page.evaluate("location.href")).query)
+
+
+def _open(browser: Any, url: str, **context: Any) -> tuple[Any, Any]:
+    ctx = browser.new_context(**({"viewport": {"width": 1280, "height": 900}} | context))
+    page = ctx.new_page()
+    page.set_default_timeout(30_000)
+    page.goto(url, wait_until="domcontentloaded")
+    page.locator(CHART).first.wait_for(state="visible", timeout=READY_MS)
+    return ctx, page
+
+
+# --------------------------------------------------------------------------- 1: live embeds
+
+
+class _Quiet(http.server.SimpleHTTPRequestHandler):
+    def log_message(self, format: str, *args: Any) -> None:  # noqa: A002 - stdlib's name
+        pass
+
+
+@pytest.fixture(scope="module")
+def story(app: AppServer, tmp_path_factory: pytest.TempPathFactory) -> Iterator[str]:
+    """A mock story page on another origin (another port) with the app's own embed code."""
+    folder = tmp_path_factory.mktemp("story")
+    code = iframe_snippet(
+        app.url, "map", Selection(countries=("GEO",)), "Georgia: Russian military presence", 700
+    )
+    (folder / "story.html").write_text(
+        "<!doctype html><html lang=en><head><meta charset=utf-8>"
+        '<meta name="viewport" content="width=device-width, initial-scale=1">'
+        "<title>Story</title></head><body style='margin:0'><p>Before the chart.</p>"
+        f"{code}<p id='after'>After the chart.</p></body></html>",
+        encoding="utf-8",
+    )
+    port = free_port()
+    handler = functools.partial(_Quiet, directory=str(folder))
+    server = http.server.ThreadingHTTPServer(("127.0.0.1", port), handler)
+    thread = threading.Thread(target=server.serve_forever, daemon=True)
+    thread.start()
+    try:
+        yield f"http://127.0.0.1:{port}/story.html"
+    finally:
+        server.shutdown()
+        server.server_close()
+
+
+@pytest.mark.parametrize("width", [1280, 375])
+def test_live_embed_resizes_to_its_content_on_another_origin(
+    browser: Any, story: str, app: AppServer, width: int
+) -> None:
+    assert urlparse(story).port != urlparse(app.url).port  # two origins
+    ctx = browser.new_context(
+        viewport={"width": width, "height": 800}, is_mobile=width < 500, has_touch=width < 500
+    )
+    try:
+        page = ctx.new_page()
+        page.goto(story)
+        frame = page.frame_locator("iframe")
+        frame.locator(CHART).first.wait_for(state="visible", timeout=READY_MS)
+        iframe = page.locator("iframe")
+        assert iframe.get_attribute("title") == "Georgia: Russian military presence"
+        # The app's content height, measured inside the frame (same element the app posts).
+        app_frame = next(f for f in page.frames if f.url.startswith(app.url))
+        content = """() => {
+            const b = document.querySelector('[data-testid="stMainBlockContainer"]');
+            const top = b.getBoundingClientRect().top;
+            let bottom = 0;
+            for (const c of b.children) bottom = Math.max(bottom, c.getBoundingClientRect().bottom);
+            return Math.ceil(bottom - top + parseFloat(getComputedStyle(b).paddingBottom));
+        }"""
+        # Wait until the iframe is within 2 px of its content (the words under the chart
+        # included) and stays there.
+        page.wait_for_function(
+            "([h]) => Math.abs(document.querySelector('iframe').getBoundingClientRect().height"
+            " - h) <= 2",
+            arg=[app_frame.evaluate(content)],
+            timeout=20_000,
+        )
+        page.wait_for_timeout(1500)
+        height = page.evaluate("document.querySelector('iframe').getBoundingClientRect().height")
+        inner = app_frame.evaluate(content)
+        assert abs(height - inner) <= 2, (height, inner)
+        assert height != 700  # resized from the code's starting height
+        # Nothing of the embed is cut off: its last line (the data date) is inside the iframe,
+        # and the chart's title and source lines are inside the iframe's width.
+        words = app_frame.locator("text=In words").first
+        assert words.is_visible()
+        texts_right = app_frame.evaluate(
+            """() => Math.max(...Array.from(document.querySelectorAll(
+                '[data-testid="stPlotlyChart"] .infolayer text, [data-testid="stPlotlyChart"]'
+                + ' .annotation-text')).map(t => t.getBoundingClientRect().right))"""
+        )
+        assert texts_right <= width + 1, f"title or source line clipped at {width}px"
+    finally:
+        ctx.close()
+
+
+def test_embed_mode_keeps_link_notes_out_of_the_story(browser: Any, app: AppServer) -> None:
+    warnings: list[str] = []
+    ctx = browser.new_context(viewport={"width": 800, "height": 900})
+    try:
+        page = ctx.new_page()
+        page.on("console", lambda m: warnings.append(m.text) if m.type == "warning" else None)
+        page.goto(app.url + "/map?embed=true&bogus=1")
+        page.locator(CHART).first.wait_for(state="visible", timeout=READY_MS)
+        page.wait_for_timeout(1500)
+        assert page.locator('[data-testid="stAlert"]').count() == 0
+        assert any("unknown parameter 'bogus'" in w for w in warnings), warnings
+    finally:
+        ctx.close()
+
+
+# --------------------------------------------------------------------------- 2: one date
+
+
+def _crimea_visible(page: Any) -> bool:
+    return bool(
+        page.evaluate(
+            f"""() => document.querySelector('{PLOT}').data
+                .filter(t => (t.name || '').startsWith('Crimea'))
+                .some(t => t.visible !== false)"""
+        )
+    )
+
+
+def test_a_url_date_shows_only_what_held_that_day(browser: Any, app: AppServer) -> None:
+    ctx, page = _open(browser, app.url + "/map?date=2008-08-07")
+    try:
+        assert not _crimea_visible(page), "Crimea drawn occupied on 7 Aug 2008"
+        words = page.locator("text=In words").first.locator("xpath=..").inner_text()
+        assert "7 August 2008" in words.replace("07 August", "7 August") and "Crimea" not in words
+        assert page.locator(SIDEBAR_DATE).first.input_value() == "2008-08-07"
+    finally:
+        ctx.close()
+    ctx, page = _open(browser, app.url + "/map?date=2014-03-01")
+    try:
+        assert _crimea_visible(page)
+    finally:
+        ctx.close()
+
+
+def _title(page: Any) -> str:
+    return str(page.evaluate(f"document.querySelector('{PLOT}')._fullLayout.title.text"))
+
+
+def test_play_and_the_slider_drive_the_url_sidebar_title_and_words(
+    browser: Any, app: AppServer
+) -> None:
+    ctx, page = _open(browser, app.url + "/map?date=2008-08-01")
+    try:
+        page.get_by_role("button", name="Play").click()
+        # Two steps later: the short 2008 war is a step of its own (8 Aug), not skipped.
+        page.wait_for_function("() => location.search.includes('date=2008-08-09')", timeout=15_000)
+        page.get_by_role("button", name="Pause").click()
+        page.wait_for_timeout(2500)
+        day = _query(page)["date"][0]
+        page.wait_for_timeout(2500)
+        assert _query(page)["date"][0] == day, "Pause did not stop the steps"
+        shown = dt.date.fromisoformat(day)
+        assert page.locator(SIDEBAR_DATE).first.input_value() == day
+        assert f"{shown.day} {shown:%b %Y}" in _title(page)
+        words = page.locator("text=In words").first.locator("xpath=..").inner_text()
+        assert f"{shown:%d %B %Y}" in words
+        # The slider by keyboard: focus it, one arrow key = the next step, in the URL.
+        page.locator('[data-testid="stMain"] input[type="range"]').first.focus()
+        page.keyboard.press("ArrowRight")
+        page.wait_for_function(f"() => !location.search.includes('date={day}')", timeout=15_000)
+        after = dt.date.fromisoformat(_query(page)["date"][0])
+        assert after > shown
+        page.wait_for_function(
+            f"() => document.querySelector('{PLOT}')._fullLayout.title.text"
+            f".includes('{after.day} {after:%b %Y}')",
+            timeout=15_000,
+        )
+        # Back undoes the step.
+        page.go_back()
+        page.wait_for_function(f"() => location.search.includes('date={day}')", timeout=15_000)
+        page.wait_for_function(
+            f"() => document.querySelector('{PLOT}')._fullLayout.title.text"
+            f".includes('{shown.day} {shown:%b %Y}')",
+            timeout=15_000,
+        )
+    finally:
+        ctx.close()
+
+
+def test_a_typed_date_moves_the_map(browser: Any, app: AppServer) -> None:
+    ctx, page = _open(browser, app.url + "/map")
+    try:
+        # Streamlit's date field is three typed parts (year, month, day), keyboard first.
+        year = page.locator(
+            '[data-testid="stMain"] [data-testid="stDateInput"] [role="spinbutton"]'
+        )
+        year.first.focus()
+        page.keyboard.type("20220110")
+        page.keyboard.press("Tab")  # to the calendar button
+        page.keyboard.press("Tab")  # out of the field: the date is committed
+        page.wait_for_function("() => location.search.includes('date=2022-01-10')", timeout=15_000)
+        page.wait_for_function(
+            f"() => document.querySelector('{PLOT}')._fullLayout.title.text"
+            ".includes('10 Jan 2022')",
+            timeout=15_000,
+        )
+    finally:
+        ctx.close()
+
+
+# --------------------------------------------------------------------------- 4, 6: taps, Back
+
+
+def _screen_point(page: Any, lon: float, lat: float) -> tuple[float, float]:
+    x, y = page.evaluate(
+        f"""([lon, lat]) => {{
+        const gd = document.querySelector('{PLOT}');
+        const geo = gd._fullLayout.geo._subplot;
+        const [px, py] = geo.projection([lon, lat]);
+        const box = gd.querySelector('.geolayer').closest('svg').getBoundingClientRect();
+        return [box.left + px, box.top + py];
+    }}""",
+        [lon, lat],
+    )
+    return float(x), float(y)
+
+
+def test_a_site_tap_shows_its_details_and_a_country_click_filters_back_undoes(
+    browser: Any, app: AppServer
+) -> None:
+    ctx, page = _open(browser, app.url + "/map")
+    try:
+        page.locator('[data-testid="stPlotlyChart"] .geolayer path').first.wait_for(
+            state="attached", timeout=READY_MS
+        )
+        page.wait_for_timeout(1500)
+        # The first drawn site marker, wherever it is.
+        lon, lat, name = page.evaluate(
+            f"""() => {{
+            const t = document.querySelector('{PLOT}').data
+                .find(t => t.type === 'scattergeo' && t.customdata && t.customdata.length);
+            return [t.lon[0], t.lat[0], t.customdata[0]];
+        }}"""
+        )
+        x, y = _screen_point(page, lon, lat)
+        page.mouse.click(x, y)
+        del name  # a neighbouring site may be on top at this zoom: any site's card will do
+        card = page.locator('[class*="st-key-site_card_"]')
+        card.wait_for(state="visible", timeout=20_000)
+        assert "Sources:" in card.inner_text()
+        assert "country" not in _query(page), "a site tap filtered the app"
+        # A country click filters; Back undoes it.
+        x, y = _screen_point(page, 60.0, 50.5)  # inside Kazakhstan, away from its sites
+        page.mouse.click(x, y)
+        page.wait_for_function("() => location.search.includes('country=KAZ')", timeout=20_000)
+        page.go_back()
+        page.wait_for_function("() => !location.search.includes('country=')", timeout=20_000)
+        chips = page.locator('[data-testid="stSidebar"] [data-testid="stMultiSelect"] [data-tag]')
+        page.wait_for_timeout(1500)
+        assert chips.locator("visible=true").count() == 0
+    finally:
+        ctx.close()
+
+
+# --------------------------------------------------------------------------- 5: keyboard
+
+
+def test_every_control_shows_visible_focus(browser: Any, app: AppServer) -> None:
+    ctx, page = _open(browser, app.url + "/map")
+    try:
+        play = page.get_by_role("button", name="Play")
+        play.focus()
+        page.keyboard.press("Shift+Tab")
+        page.keyboard.press("Tab")  # focus by keyboard (:focus-visible)
+        outline = page.evaluate(
+            """() => { const s = getComputedStyle(document.activeElement);
+                return [s.outlineStyle, parseFloat(s.outlineWidth), s.boxShadow]; }"""
+        )
+        assert outline[0] != "none" and outline[1] >= 2, outline
+        link = page.locator('[data-testid="stSidebarNavLink"]').first
+        link.focus()
+        page.keyboard.press("Shift+Tab")
+        page.keyboard.press("Tab")
+        style = page.evaluate(
+            "() => { const s = getComputedStyle(document.activeElement);"
+            " return [s.outlineStyle, parseFloat(s.outlineWidth)]; }"
+        )
+        assert style[0] != "none" and style[1] >= 2, style
+    finally:
+        ctx.close()
+
+
+def test_touch_targets_are_at_least_24_px(browser: Any, app: AppServer) -> None:
+    ctx, page = _open(
+        browser,
+        app.url + "/map",
+        viewport={"width": 375, "height": 812},
+        is_mobile=True,
+        has_touch=True,
+    )
+    try:
+        small = page.evaluate(
+            """() => Array.from(document.querySelectorAll(
+                '[data-testid="stMain"] button, [data-testid="stMain"] a,'
+                + ' [data-testid="stMain"] input:not([type="range"]),'
+                + ' [data-testid="stMain"] [role="spinbutton"],'
+                + ' [data-testid="stMain"] div:has(> div > input[type="range"])'))
+              .filter(e => { const r = e.getBoundingClientRect();
+                  return r.width > 0 && r.height > 0 && (r.width < 24 || r.height < 24); })
+              .map(e => e.outerHTML.slice(0, 80))"""
+        )
+        assert not small, small
+        # The map fills its figure's width and no toolbar sits over the title.
+        assert page.locator(f"{PLOT} .modebar-container .modebar").count() == 0
+    finally:
+        ctx.close()
+
+
+def test_overview_map_is_above_the_fold_on_a_phone(browser: Any, app: AppServer) -> None:
+    ctx, page = _open(
+        browser, app.url + "/", viewport={"width": 375, "height": 812}, is_mobile=True
+    )
+    try:
+        top = page.locator(CHART).first.bounding_box()
+        assert top is not None and top["y"] < 812, top
+    finally:
+        ctx.close()
+
+
+# --------------------------------------------------------------------------- 7: exported page
+
+
+def test_exported_page_falls_back_to_text_and_png_when_plotly_is_blocked(
+    browser: Any, tmp_path_factory: pytest.TempPathFactory
+) -> None:
+    from dashlib.data.dataset import load
+    from dashlib.figures import build_timeline_figure
+    from dashlib.publish.pages import standalone_html
+
+    ds = load(REPO / "tests" / "fixtures" / "valid")
+    fig = build_timeline_figure(ds, Selection(), dt.date(2026, 11, 27))
+    page_file = tmp_path_factory.mktemp("export") / "timeline.html"
+    page_file.write_text(standalone_html(fig, png="timeline.png"), encoding="utf-8")
+    ctx = browser.new_context()
+    try:
+        page = ctx.new_page()
+        page.route(
+            "**/*",
+            lambda route: route.abort() if "plot.ly" in route.request.url else route.continue_(),
+        )  # a CMS policy blocking plotly's CDN
+        page.goto(page_file.as_uri())
+        fallback = page.locator(".fallback")
+        fallback.wait_for(state="visible", timeout=10_000)
+        assert "In words" not in fallback.inner_text()  # the summary itself, not a label
+        assert str(fig.layout.meta["summary"])[:40] in fallback.inner_text()
+        assert fallback.get_by_role("link").get_attribute("href") == "timeline.png"
+    finally:
+        ctx.close()
+
+
+def test_on_a_phone_the_filters_close_after_a_choice(browser: Any, app: AppServer) -> None:
+    ctx, page = _open(
+        browser,
+        app.url + "/timeline",
+        viewport={"width": 375, "height": 812},
+        is_mobile=True,
+        has_touch=True,
+    )
+    try:
+        collapsed = "() => document.querySelector('[data-testid=\"stSidebar\"]')" \
+            ".getAttribute('data-collapsed')"  # fmt: skip
+        assert page.evaluate(collapsed) == "true"
+        page.locator('[data-testid="stExpandSidebarButton"]').first.click()
+        page.wait_for_function(f"() => ({collapsed})() === 'false'", timeout=10_000)
+        page.locator('[data-testid="stSidebar"] [data-testid="stMultiSelect"] input').first.click()
+        page.keyboard.type("Georgia")
+        page.keyboard.press("Enter")
+        page.wait_for_function("() => location.search.includes('country=GEO')", timeout=15_000)
+        page.wait_for_function(f"() => ({collapsed})() === 'true'", timeout=10_000)
+    finally:
+        ctx.close()
+
+
+def test_tapping_a_site_on_a_phone_shows_its_card_under_the_map(
+    browser: Any, app: AppServer
+) -> None:
+    ctx, page = _open(
+        browser,
+        app.url + "/map?country=KAZ",
+        viewport={"width": 375, "height": 812},
+        is_mobile=True,
+        has_touch=True,
+    )
+    try:
+        page.locator('[data-testid="stPlotlyChart"] .geolayer path').first.wait_for(
+            state="attached", timeout=READY_MS
+        )
+        page.locator('[data-testid="stPlotlyChart"] .geolayer').first.scroll_into_view_if_needed()
+        page.wait_for_timeout(1000)
+        lon, lat = page.evaluate(
+            f"""() => {{ const t = document.querySelector('{PLOT}').data
+                .find(t => t.type === 'scattergeo' && t.customdata && t.customdata.length);
+                return [t.lon[0], t.lat[0]]; }}"""
+        )
+        x, y = _screen_point(page, lon, lat)
+        assert 0 <= y <= 812, "the site is not on screen"
+        page.touchscreen.tap(x, y)
+        card = page.locator('[class*="st-key-site_card_"]')
+        card.wait_for(state="visible", timeout=20_000)
+        chart_box = page.locator(PLOT).first.bounding_box()
+        card_box = card.bounding_box()
+        assert chart_box and card_box and card_box["y"] >= chart_box["y"] + chart_box["height"] - 1
+        words = page.locator("text=In words").first.bounding_box()
+        assert words and card_box["y"] < words["y"]  # between the map and its words
+        assert _query(page).get("country") == ["KAZ"]  # the tap did not change the filter
+    finally:
+        ctx.close()

@@ -1,0 +1,120 @@
+"""One date, true on every layer: the map's steps, Crimea's overlay, date ticks, view titles."""
+
+from __future__ import annotations
+
+import datetime as dt
+import json
+
+import plotly.io as pio
+import pytest
+
+from dashlib.data.dataset import Dataset, load
+from dashlib.figures import build_map_animation, build_map_figure
+from dashlib.figures.timeline import date_ticks
+from dashlib.query.selection import Selection
+from dashlib.query.summaries import map_summary, view_title
+from dashlib.query.timesteps import map_steps, merge_steps, next_step, step_at
+
+from conftest import FIXTURES, REPO
+
+TODAY = dt.date(2026, 11, 27)
+
+
+@pytest.fixture(scope="module")
+def shipped() -> Dataset:
+    return load(REPO / "data")
+
+
+def test_steps_are_every_new_year_plus_every_change() -> None:
+    steps = merge_steps([dt.date(2008, 8, 8), dt.date(1980, 1, 1)], dt.date(2007, 1, 1), TODAY)
+    assert steps[0] == dt.date(2007, 1, 1) and steps[-1] == TODAY
+    assert dt.date(2008, 8, 8) in steps and dt.date(1980, 1, 1) not in steps
+    assert all(dt.date(y, 1, 1) in steps for y in range(2007, TODAY.year + 1))
+    assert steps == sorted(set(steps))
+
+
+def test_step_lookup() -> None:
+    steps = [dt.date(2000, 1, 1), dt.date(2000, 6, 1), dt.date(2001, 1, 1)]
+    assert step_at(steps, dt.date(2000, 7, 1)) == dt.date(2000, 6, 1)
+    assert step_at(steps, dt.date(1999, 1, 1)) == dt.date(2000, 1, 1)
+    assert next_step(steps, dt.date(2000, 6, 1)) == dt.date(2001, 1, 1)
+    assert next_step(steps, dt.date(2001, 1, 1)) is None
+
+
+def test_short_operations_have_a_step_of_their_own(shipped: Dataset) -> None:
+    """Year-end frames skipped the five-day 2008 war and the two-week CSTO deployment."""
+    steps = map_steps(shipped, TODAY)
+    for intervention in ("georgia-2008", "kazakhstan-csto-2022"):
+        row = shipped.interventions[shipped.interventions["intervention_id"] == intervention]
+        start, end = row["start"].iloc[0].date(), row["end"].iloc[0].date()
+        assert any(start <= step <= end for step in steps), intervention
+
+
+def _crimea(fig_json: dict) -> dict:  # type: ignore[type-arg]
+    return next(t for t in fig_json["data"] if str(t.get("name", "")).startswith("Crimea"))
+
+
+@pytest.mark.parametrize("day,shown", [(dt.date(2008, 8, 7), False), (dt.date(2014, 2, 27), True)])
+def test_crimea_is_drawn_only_from_its_occupation(
+    shipped: Dataset, day: dt.date, shown: bool
+) -> None:
+    fig = build_map_figure(shipped, Selection(as_of=day), TODAY)
+    crimea = _crimea(json.loads(pio.to_json(fig, validate=False)))
+    assert crimea.get("visible", True) is shown
+    assert ("Crimea" in map_summary(shipped, Selection(as_of=day), TODAY)) is shown
+
+
+def test_animation_frames_toggle_crimea_too(shipped: Dataset) -> None:
+    fig = json.loads(pio.to_json(build_map_animation(shipped, Selection(), TODAY), validate=False))
+    crimea_index = next(
+        i for i, t in enumerate(fig["data"]) if str(t.get("name", "")).startswith("Crimea")
+    )
+    for frame in fig["frames"]:
+        year = int(frame["name"])
+        visible = [
+            d for i, d in zip(frame["traces"], frame["data"], strict=True) if i == crimea_index
+        ]
+        assert visible == [{"type": "choropleth", "visible": year >= 2014}], year
+
+
+def _labels(start: dt.date, end: dt.date) -> list[str]:
+    """The tick labels plotly draws for ``date_ticks(start, end)`` (same formats, in Python)."""
+    ticks = date_ticks(start, end)
+    fmt = ticks["tickformat"].replace("%-d", "%d")
+    dtick = ticks["dtick"]
+    day = dt.date(1991, 1, 1)
+    out = []
+    while day <= end:
+        if day >= start:
+            out.append(day.strftime(fmt))
+        if isinstance(dtick, str):  # "M<n>": months
+            months = int(dtick[1:])
+            total = day.month - 1 + months
+            day = dt.date(day.year + total // 12, total % 12 + 1, 1)
+        else:
+            day += dt.timedelta(milliseconds=dtick)
+    return out
+
+
+@pytest.mark.parametrize(
+    "start,end",
+    [
+        (dt.date(2008, 5, 10), dt.date(2008, 11, 16)),  # one short intervention: was "2008" × 7
+        (dt.date(2022, 1, 1), dt.date(2022, 2, 15)),
+        (dt.date(2014, 1, 1), TODAY),
+        (dt.date(1991, 1, 1), TODAY),
+    ],
+)
+def test_a_date_axis_never_repeats_a_label(start: dt.date, end: dt.date) -> None:
+    labels = _labels(start, end)
+    assert len(labels) >= 2 and len(labels) == len(set(labels)), labels
+
+
+def test_view_titles_name_the_filter() -> None:
+    ds = load(FIXTURES / "valid")
+    names = dict(zip(ds.countries["iso3"], ds.countries["name"], strict=True))
+    assert view_title(ds, Selection(), "map") == "Russian military presence"
+    assert view_title(ds, Selection(countries=("UKR",)), "map") == (
+        f"{names['UKR']}: Russian military presence"
+    )
+    assert view_title(ds, Selection(countries=("UKR",)), "timeline").startswith(names["UKR"])
