@@ -60,7 +60,8 @@ def test_crimea_is_drawn_only_from_its_occupation(
 ) -> None:
     fig = build_map_figure(shipped, Selection(as_of=day), TODAY)
     crimea = _crimea(json.loads(pio.to_json(fig, validate=False)))
-    assert crimea.get("visible", True) is shown
+    # Drawn = the overlay has its one location (before 27 Feb 2014 the layer is empty).
+    assert (crimea.get("visible", True) is not False and bool(crimea.get("locations"))) is shown
     assert ("Crimea" in map_summary(shipped, Selection(as_of=day), TODAY)) is shown
 
 
@@ -70,11 +71,13 @@ def test_animation_frames_toggle_crimea_too(shipped: Dataset) -> None:
         i for i, t in enumerate(fig["data"]) if str(t.get("name", "")).startswith("Crimea")
     )
     for frame in fig["frames"]:
-        year = int(frame["name"])
-        visible = [
-            d for i, d in zip(frame["traces"], frame["data"], strict=True) if i == crimea_index
+        day = dt.date.fromisoformat(frame["name"])
+        drawn = [
+            bool(d.get("locations"))
+            for i, d in zip(frame["traces"], frame["data"], strict=True)
+            if i == crimea_index
         ]
-        assert visible == [{"type": "choropleth", "visible": year >= 2014}], year
+        assert drawn == [day >= dt.date(2014, 2, 27)], day
 
 
 def _labels(start: dt.date, end: dt.date) -> list[str]:
