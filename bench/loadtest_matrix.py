@@ -327,12 +327,14 @@ def markdown(rows: dict[str, list[dict[str, Any]]]) -> str:
         lines += [
             "",
             f"Largest difference from the warm-up value: {worst:+.1f}% (goal: within 10%). "
-            "Memory does not fall back below the end-of-round value after expiry (the allocator "
-            "keeps freed arenas), but it does not grow from round to round either: what a "
+            "Resident memory does not drop below the end-of-round value after expiry (freed "
+            "memory need not go back to the OS; not examined further, no tracemalloc run was "
+            "needed), but it does not grow from round to round either: what a "
             "session holds is bounded — connected sessions by the readers, disconnected ones by "
             "Streamlit's session storage (a TTL cache of at most 128 sessions, "
             "`MemorySessionStorage`), and the dataset and figures are shared by all sessions "
-            "(`st.cache_resource`, bounded `max_entries`).",
+            "(`st.cache_resource`, bounded `max_entries`). The rounds' latencies here were "
+            "taken while this session's own tests ran beside them: read only the memory.",
         ]
     lines.append("")
     return "\n".join(lines)
