@@ -152,7 +152,7 @@ def test_shipped_putin_kazakhstan_needs_both_words(shipped) -> None:  # type: ig
     assert len(found) < len(search(rows, "Putin", groups))
 
 
-@pytest.mark.parametrize("query,needle", [("Kyiv", "Kiev"), ("Alma-Ata", "Almaty")])
+@pytest.mark.parametrize("query,needle", [("Kyiv", "Kiev")])  # no shipped excerpt names Almaty
 def test_shipped_excerpts_are_found_by_variant(shipped, query: str, needle: str) -> None:  # type: ignore[no-untyped-def]
     rows, groups = shipped
     found = search(rows, query, groups)
