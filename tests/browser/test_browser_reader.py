@@ -176,7 +176,7 @@ def _crimea_visible(page: Any) -> bool:
         page.evaluate(
             f"""() => document.querySelector('{PLOT}').data
                 .filter(t => (t.name || '').startsWith('Crimea'))
-                .some(t => t.visible !== false)"""
+                .some(t => t.visible !== false && (t.locations || []).length > 0)"""
         )
     )
 
@@ -452,12 +452,22 @@ def test_tapping_a_site_on_a_phone_shows_its_card_under_the_map(
         )
         page.locator('[data-testid="stPlotlyChart"] .geolayer').first.scroll_into_view_if_needed()
         page.wait_for_timeout(1000)
-        lon, lat = page.evaluate(
-            f"""() => {{ const t = document.querySelector('{PLOT}').data
-                .find(t => t.type === 'scattergeo' && t.customdata && t.customdata.length);
-                return [t.lon[0], t.lat[0]]; }}"""
-        )
-        x, y = _screen_point(page, lon, lat)
+        # The drawn marker of the first site (its DOM node: markers close together are set
+        # apart on a small ring, so the site's own coordinates may not be under it).
+        marker = page.evaluate_handle(
+            f"""() => {{ const gd = document.querySelector('{PLOT}');
+                const g = [...gd.querySelectorAll('.geo g.trace')].find(g => {{
+                    const t = g.__data__ && g.__data__[0] && g.__data__[0].trace;
+                    return t && t.customdata && t.customdata.length &&
+                        g.querySelector('path.point'); }});
+                return g ? g.querySelector('path.point') : null; }}"""
+        ).as_element()
+        assert marker is not None, "no site marker drawn"
+        marker.evaluate("e => e.scrollIntoView({block: 'center'})")
+        page.wait_for_timeout(800)
+        box = marker.bounding_box()
+        assert box, "the site marker has no box"
+        x, y = box["x"] + box["width"] / 2, box["y"] + box["height"] / 2
         assert 0 <= y <= 812, "the site is not on screen"
         page.touchscreen.tap(x, y)
         card = page.locator('[class*="st-key-site_card_"]')

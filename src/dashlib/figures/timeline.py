@@ -22,6 +22,7 @@ from dashlib.figures.common import (
     frame_layout,
     source_line,
     today_default,
+    wrap,
 )
 from dashlib.figures.map import troop_text
 from dashlib.layers.acled.aggregate import CREDIT as ACLED_CREDIT
@@ -79,16 +80,8 @@ def _bar_hover(ds: Dataset, r: Any) -> str:
 
 
 def _wrap(text: str, width: int = 60) -> str:
-    words, lines, line = text.split(), [], ""
-    for word in words:
-        if len(line) + len(word) + 1 > width and line:
-            lines.append(line)
-            line = word
-        else:
-            line = f"{line} {word}".strip()
-    if line:
-        lines.append(line)
-    return "<br>".join(lines)
+    """``text`` in hover lines of at most ``width`` characters."""
+    return "<br>".join(wrap(text, width))
 
 
 def _event_hover(ds: Dataset, r: Any) -> str:

@@ -88,39 +88,26 @@ def show_embed_panel(
                 "**Embed this view in a story** — the iframe resizes itself to its content:"
             )
         st.code(live, language="html")
-        cols = st.columns(4)
-        cols[0].download_button(
-            "HTML",
-            data=lambda: standalone_html(fig).encode("utf-8"),
-            file_name=f"{slug}.html",
-            mime="text/html",
-            key=f"{key}_html",
-            on_click="ignore",
+        files = (
+            ("HTML", "html", "text/html", lambda: standalone_html(fig).encode("utf-8")),
+            ("PNG", "png", "image/png", lambda: _image(fig, "png")),
+            ("SVG", "svg", "image/svg+xml", lambda: _image(fig, "svg")),
+            (
+                "CSV (data)",
+                "csv",
+                "text/csv",
+                lambda: csv_bytes(table() if callable(table) else table),
+            ),
         )
-        cols[1].download_button(
-            "PNG",
-            data=lambda: _image(fig, "png"),
-            file_name=f"{slug}.png",
-            mime="image/png",
-            key=f"{key}_png",
-            on_click="ignore",
-        )
-        cols[2].download_button(
-            "SVG",
-            data=lambda: _image(fig, "svg"),
-            file_name=f"{slug}.svg",
-            mime="image/svg+xml",
-            key=f"{key}_svg",
-            on_click="ignore",
-        )
-        cols[3].download_button(
-            "CSV (data)",
-            data=lambda: csv_bytes(table() if callable(table) else table),
-            file_name=f"{slug}.csv",
-            mime="text/csv",
-            key=f"{key}_csv",
-            on_click="ignore",
-        )
+        for column, (label, ext, mime, data) in zip(st.columns(len(files)), files, strict=True):
+            column.download_button(
+                label,
+                data=data,
+                file_name=f"{slug}.{ext}",
+                mime=mime,
+                key=f"{key}_{ext}",
+                on_click="ignore",
+            )
         st.caption(
             "Every file carries the title, source line, credit and data version. "
             "Images are rendered when you click (a few seconds)."
