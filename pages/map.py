@@ -8,10 +8,12 @@ from dashlib.query.tables import country_status_table, sites_count, sites_table
 from dashlib.ui import charts
 from dashlib.ui.components import (
     is_phone,
+    map_container,
     show_chart,
     show_embed_header,
     show_footer,
     show_table,
+    show_viewport_probe,
 )
 from dashlib.ui.data import get_acled
 from dashlib.ui.date_bar import show_date_bar
@@ -44,15 +46,17 @@ def sites() -> pd.DataFrame:  # built only when a reader opens the table or down
     return sites_table(ctx.ds, ctx.sel, ctx.today)
 
 
-event = show_chart(
-    fig,
-    "map_chart",
-    select=True,
-    table=sites,
-    table_label="Sites on the map",
-    table_rows=sites_count(ctx.ds, ctx.sel, ctx.today),
-    under_chart=lambda chart_event: show_clicked_details(chart_event, ctx.ds),
-)
+with map_container(phone):
+    event = show_chart(
+        fig,
+        "map_chart",
+        select=True,
+        table=sites,
+        table_label="Sites on the map",
+        table_rows=sites_count(ctx.ds, ctx.sel, ctx.today),
+        under_chart=lambda chart_event: show_clicked_details(chart_event, ctx.ds),
+    )
+show_viewport_probe()
 with controls:
     show_date_bar(ctx.ds, ctx.sel, ctx.today)
 handle_map_selection(event, ctx.ds, ctx.sel)

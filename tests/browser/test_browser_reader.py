@@ -210,6 +210,8 @@ def test_play_and_the_slider_drive_the_url_sidebar_title_and_words(
         # Two steps later: the short 2008 war is a step of its own (8 Aug), not skipped.
         page.wait_for_function("() => location.search.includes('date=2008-08-09')", timeout=15_000)
         page.get_by_role("button", name="Pause").click()
+        # Paused once the page shows Play again (a step already on its way may still land).
+        page.get_by_role("button", name="Play").wait_for(timeout=20_000)
         page.wait_for_timeout(2500)
         day = _query(page)["date"][0]
         page.wait_for_timeout(2500)

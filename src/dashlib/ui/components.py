@@ -201,6 +201,9 @@ div:has(> div > input[type="range"]:focus-visible) {
   align-items: center;
   justify-content: center;
 }
+/* The width probe (see _PROBE_JS) is never shown; the wide map waits for the phone's. */
+.st-key-viewport_probe_box { display: none; }
+.dashlib-narrow .st-key-map_wide { display: none; }
 </style>
 """
 
@@ -231,12 +234,33 @@ _CLOSE_SIDEBAR_JS = (
 
 
 # Streamlit never tells the server the screen's width. The browser keeps it in a cookie
-# (1 below NARROW_PX), which the server reads on the reader's next page load; until then a
-# phone's User-Agent ("Mobi", as MDN advises) decides. No "<" in the script (st.html drops it).
+# (1 below NARROW_PX), which the server reads on the reader's next visit; until then a phone's
+# User-Agent ("Mobi", as MDN advises) decides. No "<" in a script (st.html drops it).
 NARROW_COOKIE = "dashlib_narrow"
 _NARROW_COOKIE_JS = (
     "<script>document.cookie='" + NARROW_COOKIE + "='+(" + str(NARROW_PX) + ">window.innerWidth"
     "?1:0)+';path=/;max-age=31536000;SameSite=Lax';</script>"
+)
+# Within a visit, a hidden text field carries the width class to the server: on a screen
+# narrower than NARROW_PX showing the wide map, the page hides that map (CSS on the class
+# below), types "narrow" into the field and the rerun draws the phone's map; a wide screen
+# showing the phone's map does the reverse. Without JavaScript nothing is hidden.
+VIEWPORT_KEY = "viewport_probe"
+_PROBE_JS = (
+    "<script>(function(){var doc=window.document,narrow=" + str(NARROW_PX) + ">window.innerWidth,"
+    "want=narrow?'narrow':'wide',wrong=narrow?'.st-key-map_wide':'.st-key-map_compact',tries=0;"
+    "function done(){doc.documentElement.classList.remove('dashlib-narrow');}"
+    "function step(){if(!doc.querySelector(wrong)){done();return;}"
+    "if(narrow)doc.documentElement.classList.add('dashlib-narrow');"
+    "var input=doc.querySelector('.st-key-" + VIEWPORT_KEY + "_box input');"
+    "if(input&&input.value!==want){"
+    "var set=Object.getOwnPropertyDescriptor(HTMLInputElement.prototype,'value').set;"
+    "input.focus();set.call(input,want);input.dispatchEvent(new Event('input',{bubbles:true}));"
+    "input.dispatchEvent(new KeyboardEvent('keydown',{key:'Enter',keyCode:13,bubbles:true}));"
+    "input.blur();}"
+    # Never leave a reader without a map: after 8 s, show the map the server drew.
+    "if(++tries" + ">=" + "27){done();return;}setTimeout(step,300);}"
+    "step();})();</script>"
 )
 
 
@@ -246,8 +270,24 @@ def close_sidebar_on_phones() -> None:
     st.html(_CLOSE_SIDEBAR_JS + _NARROW_COOKIE_JS, unsafe_allow_javascript=True)
 
 
+def map_container(phone: bool) -> Any:
+    """The container of a map drawn for a phone (``phone``) or a wider screen; the page's
+    script swaps them when the guess was wrong (see ``_PROBE_JS``)."""
+    return st.container(key="map_compact" if phone else "map_wide")
+
+
+def show_viewport_probe() -> None:
+    """The hidden field and the script that tell the server the screen's width class."""
+    with st.container(key=f"{VIEWPORT_KEY}_box"):
+        st.text_input("Screen width class (set by the page)", key=VIEWPORT_KEY)
+    st.html(_PROBE_JS, unsafe_allow_javascript=True)
+
+
 def is_phone() -> bool:
     """Whether to draw the phone's map: fewer labels, a two-column legend, a shorter plot."""
+    probed = st.session_state.get(VIEWPORT_KEY)
+    if probed in ("narrow", "wide"):
+        return bool(probed == "narrow")
     cookies: dict[str, str] = {str(k): str(v) for k, v in (st.context.cookies or {}).items()}
     if cookies.get(NARROW_COOKIE) in ("0", "1"):
         return cookies[NARROW_COOKIE] == "1"
