@@ -12,6 +12,7 @@ from streamlit.testing.v1 import AppTest
 from dashlib.data.dataset import load
 from dashlib.query.selection import Selection
 from dashlib.query.summaries import key_figures
+from dashlib.ui.text import md_escape
 
 from conftest import FIXTURES, REPO
 
@@ -267,3 +268,16 @@ def test_overview_states_each_number_once_and_follows_the_filter() -> None:
     ds = load(FIXTURES / "valid")
     figures = key_figures(ds, dt.date.today(), Selection(countries=("UKR",)))
     assert tiles["Interventions"] == str(figures["interventions"])
+
+
+def test_quote_cards_say_machine_translation_and_show_the_editors_note() -> None:
+    at = app("pages/excerpts.py")
+    captions = [c.value for c in at.caption]
+    speaker = md_escape("A. Professor")  # shown as text: Markdown-escaped
+    assert any(
+        f"The words attributed to {speaker} are a machine translation" in c for c in captions
+    )
+    note = md_escape("Kishinev is the Russian-era name of Chișinău.")
+    assert f"**Editor's note:** {note}" in captions
+    # Only the flagged quote carries the machine-translation line.
+    assert sum("are a machine translation of the original" in c for c in captions) == 1

@@ -48,6 +48,22 @@ def _source_note(row: object) -> None:
         st.caption(f"Note: {md_escape(note)}")
 
 
+def _quote_notes(row: object) -> None:
+    """Under a quote: that words attributed to a person are a machine translation's, and an
+    editor's note on a factual slip in the quoted text (the quote itself stays verbatim)."""
+    flag = getattr(row, "machine_translated_quote", False)
+    if flag is True or str(flag).strip().lower() == "true":
+        speaker = getattr(row, "speaker", None)
+        who = md_escape(speaker) if isinstance(speaker, str) and speaker else "the people quoted"
+        st.caption(
+            f"The words attributed to {who} are a machine translation of the original article, "
+            "not the speaker's own wording."
+        )
+    note = getattr(row, "editor_note", None)
+    if isinstance(note, str) and note.strip():
+        st.caption(f"**Editor's note:** {md_escape(note)}")
+
+
 def show_excerpt_cards(
     ds: Dataset, found: pd.DataFrame, query: str, groups: Sequence[Sequence[str]]
 ) -> None:
@@ -69,6 +85,7 @@ def show_excerpt_cards(
                         else ""
                     )
                     st.markdown(f"— **{md_escape(row.speaker)}**{role}")
+                _quote_notes(row)
                 tags = split_list(row.intervention_ids)
                 countries = split_list(row.country_iso3s)
                 if tags or countries:
