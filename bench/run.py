@@ -739,7 +739,13 @@ def main(argv: list[str] | None = None) -> int:
     res["wall_seconds"] = round(time.perf_counter() - T0, 1)
     res["targets"] = targets(res)
     (out / "results.json").write_text(json.dumps(res, indent=2) + "\n", encoding="utf-8")
-    (out / "RESULTS.md").write_text(markdown(res), encoding="utf-8")
+    # Readers at scale (1 process vs 2 replicas behind HAProxy) are measured by
+    # `python -m bench.loadtest_matrix` into bench/LOADTEST.md; RESULTS.md carries them too.
+    loadtest = Path(__file__).parent / "LOADTEST.md"
+    extra = ""
+    if loadtest.exists():
+        extra = "\n" + loadtest.read_text(encoding="utf-8").replace("# Load", "## Load", 1)
+    (out / "RESULTS.md").write_text(markdown(res) + extra, encoding="utf-8")
     log(f"done in {res['wall_seconds']:.0f} s: {out / 'results.json'}, {out / 'RESULTS.md'}")
     for t in res["targets"]:
         mark = "ok  " if t["met"] else "MISS" if t["met"] is False else "?   "
