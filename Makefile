@@ -37,11 +37,12 @@ upgrade: $(UV)  ## move every pin to the newest release the ranges in pyproject.
 run: sync  ## install everything and run the dashboard on http://localhost:8501
 	$(BIN)/streamlit run app.py --server.port $(PORT)
 
-# Browser tests need Debian's chromium; install it when we can (root + apt-get), else the
-# browser tests skip with a note (and fail under CI=1).
+# Browser tests need Debian's chromium, the replica tests Debian's haproxy; install them when we
+# can (root + apt-get), else those tests are skipped with a note (and fail under CI=1).
 chromium:
-	@if [ ! -x /usr/bin/chromium ] && [ "$$(id -u)" = 0 ] && command -v apt-get >/dev/null; then \
-		apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq chromium; fi
+	@if { [ ! -x /usr/bin/chromium ] || ! command -v haproxy >/dev/null; } \
+		&& [ "$$(id -u)" = 0 ] && command -v apt-get >/dev/null; then \
+		apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq chromium haproxy; fi
 
 test: sync chromium check pytest  ## install everything and run every check
 
