@@ -131,3 +131,13 @@ def test_url_with_spaces_is_not_linked() -> None:
 def test_highlight_marks_only_matches() -> None:
     marked = md_highlight([("Putin ", False), ("*seizes*", True), (" ", True)])
     assert marked == r"Putin :orange-background[**\*seizes\***] "
+
+
+def test_the_pages_scripts_have_no_less_than_sign() -> None:
+    """st.html silently drops a script containing '<' (Streamlit 1.67): the width probe and
+    the sidebar script would then never run."""
+    from dashlib.ui import components
+
+    for script in (components._PROBE_JS, components._NARROW_COOKIE_JS):
+        body = script.removeprefix("<script>").removesuffix("</script>")
+        assert "<" not in body

@@ -198,7 +198,9 @@ def static_labels(ds: Dataset, labeller: Labeller, main: bool) -> list[dict[str,
     leaders: list[float | None] = []
     leaders_lat: list[float | None] = []
     for r in _rows(ds, "country").itertuples(index=False):
-        if labeller.compact and str(r.compact) != "true":
+        # A phone's region map names the large states only; a zoom names every state in it
+        # (small states then have room, and the selected ones are the subject).
+        if labeller.compact and main and str(r.compact) != "true":
             continue
         at = (_num(r.lon), _num(r.lat))
         lead = (_num(r.leader_lon), _num(r.leader_lat))

@@ -250,16 +250,21 @@ _PROBE_JS = (
     "<script>(function(){var doc=window.document,narrow=" + str(NARROW_PX) + ">window.innerWidth,"
     "want=narrow?'narrow':'wide',wrong=narrow?'.st-key-map_wide':'.st-key-map_compact',tries=0;"
     "function done(){doc.documentElement.classList.remove('dashlib-narrow');}"
+    "if(narrow&&doc.querySelector(wrong))doc.documentElement.classList.add('dashlib-narrow');"
     "function step(){if(!doc.querySelector(wrong)){done();return;}"
-    "if(narrow)doc.documentElement.classList.add('dashlib-narrow');"
+    # Never leave a reader without a map: after about 8 s, show the map the server drew.
+    "if(++tries" + ">" + "27){done();return;}"
+    # Ask for the rerun once this run has ended (the sidebar is drawn last, after the app's
+    # CSS): a rerun asked for earlier would cut the first run short of its CSS.
+    "var ended=doc.querySelector('[data-testid=\"stSidebarUserContent\"] '"
+    "+'[data-testid=\"stButton\"]');"
     "var input=doc.querySelector('.st-key-" + VIEWPORT_KEY + "_box input');"
-    "if(input&&input.value!==want){"
+    "if(ended&&input&&input.value!==want){"
     "var set=Object.getOwnPropertyDescriptor(HTMLInputElement.prototype,'value').set;"
     "input.focus();set.call(input,want);input.dispatchEvent(new Event('input',{bubbles:true}));"
     "input.dispatchEvent(new KeyboardEvent('keydown',{key:'Enter',keyCode:13,bubbles:true}));"
     "input.blur();}"
-    # Never leave a reader without a map: after 8 s, show the map the server drew.
-    "if(++tries" + ">=" + "27){done();return;}setTimeout(step,300);}"
+    "setTimeout(step,300);}"
     "step();})();</script>"
 )
 
