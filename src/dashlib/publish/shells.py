@@ -129,10 +129,14 @@ def page_meta(ds: Dataset, today: dt.date) -> list[PageMeta]:
 
 
 def streamlit_index() -> str:
-    """The installed Streamlit's own index.html (its asset links match the running server)."""
-    import streamlit
+    """Streamlit's own ``static/index.html``, found without importing streamlit (the core never
+    imports it: only ``dashlib.ui`` does)."""
+    import importlib.util
 
-    return (Path(streamlit.__file__).parent / "static" / "index.html").read_text(encoding="utf-8")
+    spec = importlib.util.find_spec("streamlit")
+    if spec is None or spec.origin is None:
+        raise RuntimeError("streamlit is not installed: the page shells copy its index.html")
+    return (Path(spec.origin).parent / "static" / "index.html").read_text(encoding="utf-8")
 
 
 def shell_html(index: str, meta: PageMeta, base_url: str, images_url: str) -> str:
