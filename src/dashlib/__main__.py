@@ -91,7 +91,10 @@ def build_parser() -> argparse.ArgumentParser:
     export.add_argument("--date", metavar="YYYY-MM-DD", help="the map's as-of date")
     export.add_argument("--kind", help="intervention kinds, comma-separated")
     export.add_argument(
-        "--base-url", default="http://localhost:8501", help="the app's public URL, for embed codes"
+        "--base-url",
+        metavar="URL",
+        help="the app's public address (https://…): the gallery adds live-app embed codes; "
+        "without it, it writes only the codes for the exported files and says so",
     )
     export.add_argument("--no-images", action="store_true", help="skip PNG/SVG (no Chromium)")
     export.set_defaults(func=_export)

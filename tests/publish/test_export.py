@@ -235,6 +235,19 @@ def test_gallery_embed_code_follows_cli_selection(tmp_path: Path) -> None:
     assert not (out / "map-ukr.html").exists()  # --country: the selection is the view
 
 
+def test_gallery_writes_live_app_codes_only_for_a_given_base_url(tmp_path: Path) -> None:
+    out = tmp_path / "out"
+    done = run_cli(str(out), "--data", str(FIXTURES / "valid"), "--no-images")
+    assert done.returncode == 0, done.stderr
+    page = (out / "index.html").read_text(encoding="utf-8")
+    sources = gallery_sources(out / "index.html")
+    assert sources["map-hosted"] == "map.html"  # the exported files' codes stay
+    assert not [k for k in sources if k.endswith("-app")], sources  # no live-app code at all
+    assert "localhost" not in page and '-app"' not in page
+    assert "--base-url" in html.unescape(page)  # the gallery says how to get them
+    assert "--base-url" in done.stdout  # and so does the command
+
+
 # ---------------------------------------------------------------- the full export (browser)
 
 

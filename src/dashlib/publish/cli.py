@@ -23,6 +23,7 @@ from dashlib.publish.export import (
     ExportResult,
     run_export,
 )
+from dashlib.publish.pages import NO_BASE_URL_NOTE
 from dashlib.query.selection import Selection, parse_for
 
 
@@ -102,6 +103,8 @@ def cli(args: Any) -> int:
         base_url=args.base_url,
     )
     report(result)
+    if not args.base_url:
+        print(f"export: {NO_BASE_URL_NOTE}")
     if result.image_error:
         print(f"export: {result.image_error}", file=sys.stderr)
     return result.exit_code

@@ -33,7 +33,7 @@ from dashlib.data.dataset import Dataset
 from dashlib.publish.catalogue import Chart, build_figure, chart_list, chart_table
 from dashlib.publish.csvsafe import csv_bytes
 from dashlib.publish.images import ChromiumMissing, image_jobs, render_images
-from dashlib.publish.pages import DEFAULT_BASE_URL, gallery_html, standalone_html
+from dashlib.publish.pages import gallery_html, standalone_html
 from dashlib.publish.svg import describe_svg
 from dashlib.query.selection import Selection
 
@@ -74,7 +74,7 @@ def run_export(
     *,
     offline: bool = False,
     images: bool = True,
-    base_url: str = DEFAULT_BASE_URL,
+    base_url: str | None = None,
     today: dt.date | None = None,
     browser: str | None = None,
     log: Callable[[str], None] = print,

@@ -34,7 +34,12 @@ from dashlib.publish.embed import (
 )
 from dashlib.publish.images import ARTICLE_WIDTH
 
-DEFAULT_BASE_URL = "http://localhost:8501"
+# Without the app's public address the gallery writes no live-app embed code (an iframe at
+# localhost would embed nothing for a story's readers) and says how to get them.
+NO_BASE_URL_NOTE = (
+    "No live-app embed codes: this export was made without the app's public address. "
+    "Run the export again with --base-url https://YOUR-APP-ADDRESS to add them."
+)
 TEMPLATES = jinja2.Environment(
     loader=jinja2.PackageLoader("dashlib.publish", "templates"),
     autoescape=True,  # every template, whatever its file name
@@ -55,6 +60,7 @@ PAGE_CSS = (
 GALLERY_CSS = f"""
 body{{font-family:{theme.FONT};color:{theme.INK};margin:0 auto;max-width:1100px;padding:24px;}}
 h1{{font-size:26px;margin:0 0 4px}} .lead{{color:{theme.MUTED};margin:0 0 24px}}
+.note{{background:#fff8e1;border-left:4px solid #f0b429;padding:8px 12px;margin:0 0 24px}}
 .card{{border:1px solid #ddd;border-radius:8px;padding:16px;margin:0 0 24px}}
 .card h2{{font-size:19px;margin:0 0 4px}} .card .desc{{color:{theme.MUTED};font-size:14px}}
 .preview{{display:block;width:100%;max-width:800px;border:1px solid #eee}}
@@ -159,12 +165,12 @@ class Card:
     title: str
     summary: str
     page: str
-    app_url: str
+    app_url: str | None
     height: int
     png: bool
     files: tuple[tuple[str, str], ...]
     hosted: str
-    app: str
+    app: str | None
 
 
 def web_url(url: str) -> str:
@@ -177,8 +183,9 @@ def web_url(url: str) -> str:
     return url if urlsplit(url).scheme in ("http", "https") else "#"
 
 
-def card(chart: Chart, fig: go.Figure, out_dir: Path, base_url: str) -> Card:
-    """The gallery card of ``chart``: its preview, the files written, two embed codes."""
+def card(chart: Chart, fig: go.Figure, out_dir: Path, base_url: str | None) -> Card:
+    """The gallery card of ``chart``: its preview, the files written, its embed codes (the
+    live app's only when the app's public ``base_url`` is known)."""
     meta: Mapping[str, Any] = fig.layout.meta or {}
     height = int(fig.layout.height or 600)
     title = str(meta.get("title") or chart.label)
@@ -194,12 +201,16 @@ def card(chart: Chart, fig: go.Figure, out_dir: Path, base_url: str) -> Card:
         title=title,
         summary=str(meta.get("summary", "")),
         page=chart.page,
-        app_url=web_url(embed_url(base_url, chart.page, chart.selection)),
+        app_url=web_url(embed_url(base_url, chart.page, chart.selection)) if base_url else None,
         height=height,
         png=(out_dir / f"{n}.png").exists(),
         files=files,
         hosted=iframe_code(f"{n}.html", title, height),
-        app=iframe_snippet(base_url, chart.page, chart.selection, title, height + 60),
+        app=(
+            iframe_snippet(base_url, chart.page, chart.selection, title, height + 60)
+            if base_url
+            else None
+        ),
     )
 
 
@@ -209,10 +220,11 @@ def gallery_html(
     figures: Mapping[str, go.Figure],
     out_dir: Path,
     *,
-    base_url: str = DEFAULT_BASE_URL,
+    base_url: str | None = None,
     offline: bool = False,
 ) -> str:
-    """index.html: every chart with a preview, its files and copy-paste embed codes."""
+    """index.html: every chart with a preview, its files and copy-paste embed codes; the live
+    app's codes only for a given ``base_url`` (else a note says how to add them)."""
     return TEMPLATES.get_template("gallery.html").render(
         issue_title=theme.ISSUE_TITLE,
         version=ds.version,
@@ -220,6 +232,7 @@ def gallery_html(
         mode="plotly.js inlined (works offline)" if offline else "plotly.js from its CDN",
         credit=theme.CREDIT,
         cards=[card(c, figures[c.name], out_dir, base_url) for c in charts],
+        no_base_url_note=None if base_url else NO_BASE_URL_NOTE,
         article_width=ARTICLE_WIDTH,
         css=Markup(GALLERY_CSS),
         js=Markup(GALLERY_JS),
