@@ -121,3 +121,25 @@ def test_view_titles_name_the_filter() -> None:
         f"{names['UKR']}: Russian military presence"
     )
     assert view_title(ds, Selection(countries=("UKR",)), "timeline").startswith(names["UKR"])
+
+
+@pytest.mark.parametrize(
+    "day,status",
+    [
+        (dt.date(2008, 8, 7), "presence"),  # the eve of the war: peacekeepers, no more
+        (dt.date(2008, 8, 10), "war"),
+        (dt.date(2008, 8, 20), "presence"),  # after the ceasefire, before the resolution
+        (dt.date(2008, 8, 28), "war"),  # "war" shades war and occupation alike
+    ],
+)
+def test_georgia_on_the_days_around_the_2008_war(
+    shipped: Dataset, day: dt.date, status: str
+) -> None:
+    """The 2008 occupation rows once read "2008-08" as 1 Aug: the map shaded Georgia
+    occupied on 7 Aug, before the war. Each day now shows only what held that day."""
+    from dashlib.query.filters import country_status
+
+    table = country_status(shipped, day).set_index("iso3")
+    assert table.loc["GEO", "status"] == status, table.loc["GEO"].to_dict()
+    occupied = "Russian military presence in Abkhazia since 2008" in table.loc["GEO", "operations"]
+    assert occupied is (day >= dt.date(2008, 8, 28))
