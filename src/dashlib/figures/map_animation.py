@@ -56,7 +56,7 @@ def build_map_animation(
     ds: Dataset,
     selection: Any,
     today: dt.date | None = None,
-    height: int = 760,
+    height: int | None = None,
     acled: pd.DataFrame | None = None,
     *,
     frame_dates: Sequence[dt.date] | None = None,
@@ -65,7 +65,8 @@ def build_map_animation(
 ) -> go.Figure:
     """The map with a play button that animates ``frame_dates`` (default: 1991 → today,
     one frame a year); it opens on the selection's date (or the nearest frame).
-    ``compact`` and ``width`` as for :func:`~dashlib.figures.map.build_map_figure`."""
+    ``compact``, ``width`` and ``height`` as for :func:`~dashlib.figures.map.build_map_figure`
+    (the play button and the slider take CONTROLS_PX more above the map)."""
     today = today_default(today)
     days = sorted(set(frame_dates)) if frame_dates else animation_days(today)
     start_day = selection.as_of_or(today)
@@ -77,7 +78,7 @@ def build_map_animation(
         extra_top=CONTROLS_PX,
         compact=compact,
         acled=acled,
-        width=None if width is None else width - 20,
+        width=width,
     )
     base = build_map_figure(
         ds,
