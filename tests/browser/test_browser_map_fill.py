@@ -128,3 +128,45 @@ def test_the_animated_map_fills_its_plot(page: Any, shipped: Dataset, compact: b
     width = COMPACT_WIDTH_PX if compact else WIDTH_PX
     fig = build_map_animation(shipped, Selection(countries=("ARM", "AZE")), TODAY, compact=compact)
     _assert_fills(_bands(page, fig, width))
+
+
+SHOWING_VS_BUTTONS = """() => {
+  const gd = document.querySelector('.js-plotly-plot');
+  const box = e => { const b = e.getBoundingClientRect();
+                     return [b.left, b.top, b.right, b.bottom]; };
+  const label = [...gd.querySelectorAll('text')].find(t => t.textContent.startsWith('Showing'));
+  return {label: label ? box(label) : null, text: label ? label.textContent : '',
+          buttons: [...gd.querySelectorAll('.updatemenu-button')].map(box)};
+}"""
+
+
+@pytest.mark.parametrize("width", [320, 375])
+@pytest.mark.parametrize("dated", [False, True])
+def test_exported_animation_keeps_showing_clear_of_pause(
+    page: Any, shipped: Dataset, tmp_path: Path, width: int, dated: bool
+) -> None:
+    """The exported page (plotly.js inlined) on a phone: the slider's "Showing …" label and
+    the Play/Pause buttons never overlap (yearly frames show a year, others a date)."""
+    from dashlib.publish.pages import standalone_html
+
+    days = [dt.date(2008, 8, 7), dt.date(2014, 2, 27), dt.date(2022, 1, 6), TODAY]
+    fig = build_map_animation(shipped, Selection(), TODAY, frame_dates=days if dated else None)
+    page_file = tmp_path / "map-animated.html"
+    page_file.write_text(standalone_html(fig, offline=True), encoding="utf-8")
+    tab = page.context.browser.new_page(viewport={"width": width, "height": 900})
+    outside: list[str] = []
+    try:
+        tab.on("request", lambda r: None if r.url.startswith("file:") else outside.append(r.url))
+        tab.goto(page_file.as_uri())
+        tab.locator(".js-plotly-plot .main-svg").first.wait_for(state="visible")
+        found = tab.evaluate(SHOWING_VS_BUTTONS)
+    finally:
+        tab.close()
+    assert outside == []
+    assert found["text"] == ("Showing 27 Nov 2026" if dated else "Showing 2026")
+    x0, y0, x1, y1 = found["label"]
+    assert x1 <= width, found  # not cut at the right
+    assert len(found["buttons"]) == 2
+    for bx0, by0, bx1, by1 in found["buttons"]:
+        apart = x1 <= bx0 or bx1 <= x0 or y1 <= by0 or by1 <= y0
+        assert apart, found

@@ -22,7 +22,11 @@ from dashlib.data.dataset import Dataset
 from dashlib.figures.common import set_layout, today_default
 from dashlib.figures.map import MapContext, build_map_figure, day_layers
 
-CONTROLS_PX = 92  # the play button and the slider above the map
+# The play and pause buttons, then the slider with its "Showing …" label at the right end,
+# above the map: the buttons sit a row above that label (BUTTONS_PAD_PX), so the two never
+# meet however narrow the screen (at 320 px "Showing 28 Nov 2026" ran under Pause).
+CONTROLS_PX = 108
+BUTTONS_PAD_PX = 66
 
 
 def animation_days(today: dt.date, first_year: int = 1991) -> list[dt.date]:
@@ -138,7 +142,7 @@ def build_map_animation(
                 "y": 1.0,
                 "xanchor": "left",
                 "yanchor": "bottom",
-                "pad": {"b": 50, "r": 8},
+                "pad": {"b": BUTTONS_PAD_PX, "r": 8},
                 "showactive": False,
                 "buttons": [
                     {
