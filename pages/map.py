@@ -23,9 +23,7 @@ from dashlib.ui.page import start_page
 
 ctx = start_page()
 phone = is_phone()
-fig = charts.map_figure(
-    ctx.ds, ctx.sel, ctx.today, height=560 if phone else 640, acled=get_acled(), compact=phone
-)
+fig = charts.map_figure(ctx.ds, ctx.sel, ctx.today, acled=get_acled(), compact=phone)
 if ctx.embedded:
     show_chart(fig, "map_embed")
     show_embed_header(fig, ctx.ds)

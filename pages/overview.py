@@ -5,7 +5,7 @@ import streamlit as st
 from dashlib.query.summaries import filter_phrase, key_figures, place_label, plural
 from dashlib.query.tables import events_table
 from dashlib.ui import charts
-from dashlib.ui.components import show_chart, show_footer
+from dashlib.ui.components import is_phone, show_chart, show_footer
 from dashlib.ui.page import start_page
 from dashlib.ui.text import md_escape
 
@@ -36,9 +36,19 @@ left, right = st.columns([3, 2], gap="large")
 with left:
     # The map first: on a phone it is the first thing under the headline.
     # A column about 450 px wide: the compact labels fit it on every screen.
-    show_chart(
-        charts.overview_map(ds, ctx.sel, ctx.today, height=520, compact=True), "overview_map"
-    )
+    # Drawn for the column's width (a phone's, or 460 px at 1280) and kept at it.
+    phone = is_phone()
+    with st.container(width="stretch" if phone else charts.OVERVIEW_MAP_PX):
+        show_chart(
+            charts.overview_map(
+                ds,
+                ctx.sel,
+                ctx.today,
+                compact=True,
+                width=None if phone else charts.OVERVIEW_MAP_PX,
+            ),
+            "overview_map",
+        )
     st.page_link(
         "pages/map.py",
         label="Explore the full map",

@@ -384,6 +384,26 @@ def test_overview_map_is_above_the_fold_on_a_phone(browser: Any, app: AppServer)
         ctx.close()
 
 
+@pytest.mark.parametrize("query", ["", "?country=GEO"])
+def test_the_phone_map_fills_its_figure(browser: Any, app: AppServer, query: str) -> None:
+    """No blank band above or below the map on a 375 px phone (the region and a zoom)."""
+    ctx, page = _open(
+        browser, app.url + "/map" + query, viewport={"width": 375, "height": 812}, is_mobile=True
+    )
+    try:
+        page.locator(f".st-key-map_compact {PLOT}").wait_for(state="visible", timeout=READY_MS)
+        bands = page.evaluate(
+            f"""() => {{ const gd = document.querySelector('.st-key-map_compact {PLOT}');
+              const s = gd._fullLayout._size, r = gd.getBoundingClientRect();
+              const b = gd._fullLayout.geo._subplot.bgRect.node().getBoundingClientRect();
+              return [b.top - r.top - s.t, s.t + s.h - (b.bottom - r.top),
+                      b.left - r.left - s.l, s.l + s.w - (b.right - r.left)]; }}"""
+        )
+        assert max(abs(v) for v in bands) <= 2, bands
+    finally:
+        ctx.close()
+
+
 # --------------------------------------------------------------------------- 7: exported page
 
 

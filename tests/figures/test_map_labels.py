@@ -5,13 +5,18 @@ from __future__ import annotations
 import datetime as dt
 from pathlib import Path
 
+import plotly.graph_objects as go
 import pytest
 
 from dashlib.data.dataset import Dataset, load
-from dashlib.figures.map import MapContext, build_map_figure, day_layers
+from dashlib.figures.map import WIDTH_PX, MapContext, build_map_figure, day_layers
 from dashlib.figures.map_labels import Box, site_text, text_box
 from dashlib.figures.map_sites import diameter
+from dashlib.figures.map_view import Screen
+from dashlib.publish.images import SOCIAL_SIZE
 from dashlib.query.selection import Selection
+
+from conftest import REPO
 
 TODAY = dt.date(2026, 6, 1)
 
@@ -110,3 +115,80 @@ def test_zooms_name_the_neighbours_once(ds: Dataset) -> None:
     zoom = build_map_figure(ds, Selection(countries=("GEO",)), TODAY)
     names = list(_trace(zoom, "labels-neighbours").text)
     assert "RUSSIA" in names and len(names) == len(set(names))
+
+
+LABEL_TRACES = (
+    "labels-countries",
+    "labels-notes",
+    "labels-neighbours",
+    "labels-territories",
+    "labels-sites",
+)
+
+
+def _label_boxes(fig: go.Figure, plot_w: float, plot_h: float) -> list[tuple[str, Box]]:
+    """Every label of ``fig`` as plotly draws it on a plot ``plot_w`` x ``plot_h`` px: the
+    text's box at its position, set off its (invisible) marker as plotly does."""
+    screen = Screen.of(fig.layout.geo.to_plotly_json(), plot_w, plot_h)
+    out = []
+    for trace in fig.data:
+        if trace.uid not in LABEL_TRACES:
+            continue
+        n = len(trace.text)
+        pos = trace.textposition
+        positions = list(pos) if isinstance(pos, tuple | list) else [pos] * n
+        size = trace.marker.size
+        clears = list(size) if isinstance(size, tuple | list) else [size or 0] * n
+        for lon, lat, text, where, clear in zip(
+            trace.lon, trace.lat, trace.text, positions, clears, strict=True
+        ):
+            x, y = screen.xy(lon, lat)
+            gap = max(0.0, clear / 2 - 0.5)
+            out.append((text, text_box(float(x), float(y), text, trace.textfont.size, where, gap)))
+    return out
+
+
+def _clashes(fig: go.Figure, width: int, height: int) -> list[tuple[str, str]]:
+    margin = fig.layout.margin
+    boxes = _label_boxes(fig, width - margin.l - margin.r, height - margin.t - margin.b)
+    return [
+        (a, b) for i, (a, box) in enumerate(boxes) for b, other in boxes[i + 1 :] if box.hits(other)
+    ]
+
+
+CARD_DAYS = [dt.date(1991, 12, 31), dt.date(2008, 8, 10), dt.date(2022, 1, 10), TODAY]
+
+
+@pytest.fixture(scope="module")
+def shipped() -> Dataset:
+    return load(REPO / "data")
+
+
+@pytest.mark.parametrize("countries", [(), ("GEO",), ("ARM", "AZE")])
+def test_a_social_cards_labels_are_laid_out_for_the_card(
+    shipped: Dataset, countries: tuple[str, ...]
+) -> None:
+    """The export's 1200 x 675 card: its own view and labels, none overlapping another when
+    drawn at the card's size (the article's, drawn there, put Gabala over AZERBAIJAN)."""
+    width, height = SOCIAL_SIZE
+    for day in CARD_DAYS:
+        sel = Selection(countries=countries, as_of=day)
+        card = build_map_figure(shipped, sel, TODAY, width=width, height=height)
+        assert card.layout.height == height
+        assert _clashes(card, width, height) == [], day
+        margin = card.layout.margin
+        plot = (width - margin.l - margin.r, height - margin.t - margin.b)
+        area = Screen.of(card.layout.geo.to_plotly_json(), *plot).box()
+        boxes = _label_boxes(card, *plot)
+        assert len(boxes) >= 3 and all(box.inside(area) for _, box in boxes), day
+
+
+def test_the_control_an_articles_labels_clash_on_the_card(shipped: Dataset) -> None:
+    """What the export did before: the article's label layout drawn at the card's size."""
+    width, height = SOCIAL_SIZE
+    clashes = []
+    for day in CARD_DAYS:
+        article = build_map_figure(shipped, Selection(as_of=day), TODAY)
+        assert _clashes(article, WIDTH_PX, int(article.layout.height)) == []
+        clashes += _clashes(article, width, height)
+    assert clashes

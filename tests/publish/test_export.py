@@ -150,6 +150,26 @@ def test_chart_list_has_story_views() -> None:
         assert f"map-{code}" in names and f"timeline-{code}" in names
 
 
+def test_a_maps_social_card_is_laid_out_for_the_card(tmp_path: Path) -> None:
+    """The card job draws the map built at 1200 x 675 (its view and labels placed for
+    that plot), not the article's figure resized; a timeline's card is its figure."""
+    ds = load(FIXTURES / "valid")
+    today = dt.date(2026, 6, 1)
+    charts = {c.name: c for c in catalogue.chart_list(ds, Selection())}
+    for name in ("map", "map-animated", "map-geo"):
+        article = catalogue.build_figure(ds, charts[name], today)
+        card = catalogue.card_figure(ds, charts[name], today, images.SOCIAL_SIZE)
+        assert card is not None and card.layout.height == 675
+        article_job, card_job, svg_job = images.image_jobs(article, tmp_path / name, card)
+        assert card_job["path"].name == f"{name}-social.png"
+        assert card_job["fig"]["layout"]["margin"] == card.layout.margin.to_plotly_json()
+        assert card_job["fig"]["layout"]["height"] == 675 and "sliders" not in card_job["fig"]
+        assert "updatemenus" not in card_job["fig"]["layout"]
+        assert article_job["fig"]["layout"]["height"] == article.layout.height
+        assert svg_job["fig"] is article_job["fig"]
+    assert catalogue.card_figure(ds, charts["timeline"], today, images.SOCIAL_SIZE) is None
+
+
 def test_iframe_snippet_points_at_selection() -> None:
     sel = Selection.from_params({"country": "GEO,UKR", "date": "2014-03-18"})[0]
     snippet = iframe_snippet(BASE_URL + "/", "map", sel, 'Map "A" <b>', 600)

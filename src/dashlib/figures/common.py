@@ -127,6 +127,20 @@ def set_layout(fig: go.Figure, **updates: Any) -> go.Figure:
     return fig
 
 
+def _title_lines(title: str, subtitle: str, source: str) -> tuple[list[str], ...]:
+    return (
+        [f"<b>{esc(line)}</b>" for line in wrap(title, TITLE_WIDTH)],
+        [esc(line) for line in wrap(subtitle, NOTE_WIDTH)],
+        [esc(line) for line in wrap(f"{source} {theme.CREDIT}", NOTE_WIDTH + 16)],
+    )
+
+
+def title_block_px(title: str, subtitle: str, source: str) -> int:
+    """Height (px) of the text block :func:`frame_layout` puts above a chart: its top margin."""
+    title_lines, sub_lines, note_lines = _title_lines(title, subtitle, source)
+    return 30 + 22 * len(title_lines) + 20 * len(sub_lines) + 20 * len(note_lines) + 8
+
+
 def frame_layout(
     fig: go.Figure,
     *,
@@ -153,9 +167,7 @@ def frame_layout(
 
     ``layout`` holds the chart's own layout, merged over these settings in the same update.
     """
-    title_lines = [f"<b>{esc(line)}</b>" for line in wrap(title, TITLE_WIDTH)]
-    sub_lines = [esc(line) for line in wrap(subtitle, NOTE_WIDTH)]
-    note_lines = [esc(line) for line in wrap(f"{source} {theme.CREDIT}", NOTE_WIDTH + 16)]
+    title_lines, sub_lines, note_lines = _title_lines(title, subtitle, source)
     text = (
         "<br>".join(title_lines)
         + f"<br><span style='font-size:13px;color:{theme.MUTED}'>"
@@ -165,7 +177,7 @@ def frame_layout(
         + "<br>".join(note_lines)
         + "</span>"
     )
-    top = 30 + 22 * len(title_lines) + 20 * len(sub_lines) + 20 * len(note_lines) + 8
+    top = title_block_px(title, subtitle, source)
     plot_height = max(60, height - top - extra_top - 10 - legend_gap - LEGEND_ROOM)
     legend_y = -legend_gap / plot_height if legend_gap else -0.01
     frame: dict[str, Any] = dict(

@@ -27,7 +27,7 @@ import plotly.graph_objects as go
 
 from dashlib.data.dataset import Dataset
 from dashlib.figures import theme
-from dashlib.figures.common import esc, frame_layout, source_line, today_default
+from dashlib.figures.common import esc, frame_layout, source_line, title_block_px, today_default
 from dashlib.figures.map_labels import Box, Labeller, day_labels, static_labels, territories_on
 from dashlib.figures.map_sites import (
     KEY_TROOPS,
@@ -37,7 +37,7 @@ from dashlib.figures.map_sites import (
     period,
     troop_text,
 )
-from dashlib.figures.map_view import GEO_LAYOUT, Screen, is_main, zoom_layout
+from dashlib.figures.map_view import GEO_LAYOUT, Screen, is_main, view_aspect, zoom_layout
 from dashlib.layers.acled.aggregate import CREDIT as ACLED_CREDIT
 from dashlib.layers.acled.aggregate import aggregate_for_map
 from dashlib.query import filters
@@ -55,10 +55,17 @@ __all__ = [
 
 # ACLED cells: 1° (~100 km) keeps even 100,000 events to a few hundred readable markers.
 ACLED_CELL_DEGREES = 1.0
-# Plot size the labels are laid out for (px): the map's width in the app and the exports,
-# and on a phone. The height is what frame_layout leaves of the figure's.
-WIDTH_PX = 780
-COMPACT_WIDTH_PX = 355
+# Figure widths (px) a map is laid out for unless its caller says: an article's (the
+# exports, the embeds, and the app's wide map, which the page keeps at this width) and a
+# 375 px phone's (Streamlit pads the page 16 px each side). The plot is SIDE_MARGINS_PX
+# narrower (frame_layout's margins).
+WIDTH_PX = 800
+COMPACT_WIDTH_PX = 343
+SIDE_MARGINS_PX = 20
+# Width / height of the plot a country zoom is shaped to (the region's own frame is 1.82):
+# a phone's is taller, so a zoom gets more of its screen.
+ZOOM_ASPECT = 1.8
+COMPACT_ZOOM_ASPECT = 1.4
 # Where the locator inset sits (paper fractions of the plot) on a zoomed map.
 INSET_DOMAIN = {"x": [0.0, 0.26], "y": [0.0, 0.3]}
 COMPACT_INSET_DOMAIN = {"x": [0.0, 0.34], "y": [0.0, 0.26]}
@@ -93,14 +100,20 @@ def _rings(geometry: dict[str, Any]) -> Iterator[list[list[float]]]:
         yield from polygon
 
 
-# The title block (frame_layout) and the legend below the plot take this much height (px);
-# what is left is the plot the labels are placed on.
-TITLE_BLOCK_PX = 205
-COMPACT_TITLE_BLOCK_PX = 215
-LEGEND_PX = 110
-COMPACT_LEGEND_PX = 150  # two entries a row
-# Entries 235 px wide: three a row at article width, one a row on a phone.
-LEGEND = {"entrywidth": 235, "entrywidthmode": "pixels"}
+# A first guess of the title block's height (px) for a figure of a given height; the
+# figure is then laid out again for the block frame_layout makes (title_block_px).
+TITLE_BLOCK_PX = 200
+# Entries 235 px wide (two a row at article width), two a row on a phone.
+LEGEND_ENTRY_PX = 235
+LEGEND = {"entrywidth": LEGEND_ENTRY_PX, "entrywidthmode": "pixels"}
+# plotly.js's horizontal legend: rows max(1.3 × font size, 16) + 3 px tall (fonts up to
+# 12 px), 2 × 5 px of padding; an entry takes its entrywidth + 40 px (symbol and gaps), and
+# 5 px more between entries; the legend hangs 1 % of the plot's height below it.
+LEGEND_ROW_PX = 19
+LEGEND_PAD_PX = 10
+LEGEND_ENTRY_EXTRA_PX = 40
+LEGEND_GAP_PX = 5
+BOTTOM_MARGIN_PX = 10
 COMPACT_LEGEND = {"entrywidth": 0.5, "entrywidthmode": "fraction", "font": {"size": 10}}
 # Shorter legend entries for a phone's two columns (the hovers say it in full).
 COMPACT_NAMES = {
@@ -116,11 +129,39 @@ COMPACT_NAMES = {
 }
 
 
-def plot_height(height: int, extra_top: int, compact: bool) -> float:
-    """Roughly the plot's height in a figure ``height`` px tall (title block and legend off)."""
-    block = COMPACT_TITLE_BLOCK_PX if compact else TITLE_BLOCK_PX
-    legend = COMPACT_LEGEND_PX if compact else LEGEND_PX
-    return float(max(160, height - block - legend - extra_top))
+def legend_rows(entries: int, plot_width: float, compact: bool) -> int:
+    """Rows plotly.js wraps ``entries`` legend entries to under a plot ``plot_width`` wide."""
+    if compact:  # entry width: half the plot
+        per_row = 2
+    else:
+        entry = LEGEND_ENTRY_PX + LEGEND_ENTRY_EXTRA_PX
+        per_row = max(1, math.ceil((plot_width - entry) / (entry + LEGEND_GAP_PX)))
+    return math.ceil(entries / per_row)
+
+
+def legend_margin(entries: int, plot_width: float, plot_height: float, compact: bool) -> int:
+    """The bottom margin (px) that holds the legend. plotly.js grows a margin to fit its
+    legend (autoexpand) but never shrinks it below what the layout sets, so with this margin
+    set the plot's height is known in advance (and stays put when an animation frame
+    hides a legend entry)."""
+    rows = legend_rows(entries, plot_width, compact)
+    legend = LEGEND_ROW_PX * rows + LEGEND_PAD_PX
+    return math.ceil(legend + 0.01 * plot_height + BOTTOM_MARGIN_PX) + 2
+
+
+def legend_entries(traces: list[dict[str, Any]]) -> int:
+    """Entries the map's legend can show: every trace of the main map shown in the legend
+    (a choropleth only when it has states on the day: counted all the same)."""
+    return sum(
+        1
+        for t in traces
+        if t.get("geo", "geo") == "geo" and t.get("showlegend", t["type"] != "choropleth")
+    )
+
+
+def plot_size(width: int | None, compact: bool) -> float:
+    """The plot's width (px) in a figure ``width`` px wide (default: the layout's own)."""
+    return float((width or (COMPACT_WIDTH_PX if compact else WIDTH_PX)) - SIDE_MARGINS_PX)
 
 
 @dataclass
@@ -145,22 +186,37 @@ class MapContext:
         selection: Selection,
         today: dt.date,
         *,
-        height: int,
+        height: int | None = None,
         extra_top: int = 0,
         compact: bool = False,
         acled: pd.DataFrame | None = None,
         width: int | None = None,
+        plot_height: float | None = None,
     ) -> MapContext:
-        width = width or (COMPACT_WIDTH_PX if compact else WIDTH_PX)
-        tall = plot_height(height, extra_top, compact)
-        geo = zoom_layout(country_bounds(ds, selection.countries), width / tall)
-        screen = Screen.of(geo, width, tall)
+        """The map's view and labels for a figure ``width`` px wide (default: the layout's).
+
+        ``height`` ``None``: the plot is as tall as the view is at that width, so the map
+        fills it (the figure's height follows: :func:`build_map_figure`). Else the figure
+        is ``height`` px tall and the plot ``plot_height`` (default: a first guess, with
+        the controls' ``extra_top``): a zoom is shaped like that plot; the region's frame
+        then leaves bands where the plot is not shaped like it.
+        """
+        wide = plot_size(width, compact)
+        bounds = country_bounds(ds, selection.countries)
+        if height is None:
+            geo = zoom_layout(bounds, COMPACT_ZOOM_ASPECT if compact else ZOOM_ASPECT)
+            tall = float(round(wide / view_aspect(geo)))
+        else:
+            guess = height - TITLE_BLOCK_PX - extra_top - legend_margin(12, wide, 300, compact)
+            tall = float(max(120, plot_height or guess))
+            geo = zoom_layout(bounds, wide / tall)
+        screen = Screen.of(geo, wide, tall)
         sites = SiteMarkers(ds, selection, screen)
         on = acled if "acled" in selection.layers else None
         labeller = Labeller(screen, compact, is_main(geo))
         # Labels keep clear of the size key in the plot's lower right corner.
         key = float(diameter(np.array([max(KEY_TROOPS)]), 0.7 if compact else 1.0)[0])
-        labeller.taken.append(Box(width - key - 60, tall - key - 30, width, tall))
+        labeller.taken.append(Box(wide - key - 60, tall - key - 30, wide, tall))
         # States and notes first: every day's territory and site labels go round them.
         fixed = static_labels(ds, labeller, is_main(geo))
         return cls(ds, selection, today, geo, screen, sites, labeller, compact, on, fixed)
@@ -500,7 +556,7 @@ def build_map_figure(
     ds: Dataset,
     selection: Selection,
     today: dt.date | None = None,
-    height: int = 720,
+    height: int | None = None,
     extra_top: int = 0,
     acled: pd.DataFrame | None = None,
     *,
@@ -512,12 +568,18 @@ def build_map_figure(
 
     ``acled`` is the optional ACLED events layer; it is drawn, aggregated to grid cells, when
     the selection switches it on (``layer=acled``). ``compact``: the phone version (375 px
-    wide): fewer labels, smaller type and markers. ``width``: the chart's width in px where
-    it is known to differ from the article's ~800 (or a phone's ~375 with ``compact``), e.g.
-    a half-width column: labels are laid out for the plot that width gives.
+    wide): fewer labels, smaller type and markers. ``width``: the figure's width in px where
+    it differs from the article's 800 (or a 375 px phone's 343 with ``compact``), e.g. a
+    half-width column: the view and the labels are laid out for the plot that width gives.
+
+    ``height`` ``None`` (the default): the figure is as tall as its title block, a plot
+    shaped like the map's view at that width (so the map fills it: no blank band above,
+    below or beside it) and the legend. A ``height`` fixes the figure's height instead (a
+    social card): the plot is what is left, and the labels are laid out for it.
     """
     today = today_default(today)
     day = selection.as_of_or(today)
+    title = f"{map_headline(ds, selection)}, {day:%-d %b %Y}"
     ctx = context or MapContext.of(
         ds,
         selection,
@@ -526,11 +588,30 @@ def build_map_figure(
         extra_top=extra_top,
         compact=compact,
         acled=acled,
-        width=None if width is None else width - 20,  # the figure's 10 px side margins
+        width=width,
     )
-    inset_traces, geo2 = _inset(ctx)
-    fig = go.Figure(_traces(ctx, day) + inset_traces)
+    traces = _traces(ctx, day)
     active = ctx.sites.active(day)
+    subtitle = ctx.sites.subtitle()
+    source = source_line(ds, pd.unique(ctx.sites.sources[active]).tolist())
+    top = title_block_px(title, subtitle, source) + extra_top
+    entries = legend_entries(traces)
+    wide = ctx.screen.width
+    bottom = legend_margin(entries, wide, ctx.screen.height, compact)
+    if height is None:
+        height = int(top + ctx.screen.height + bottom)
+    elif context is None:
+        # Laid out on a guess of the plot's height: again on the plot the figure has.
+        tall = height - top - legend_margin(entries, wide, height - top, compact)
+        if abs(tall - ctx.screen.height) >= 1:
+            ctx = MapContext.of(
+                ds, selection, today, height=height, extra_top=extra_top, compact=compact,
+                acled=acled, width=width, plot_height=tall,
+            )  # fmt: skip
+            traces = _traces(ctx, day)
+        bottom = height - top - int(ctx.screen.height)
+    inset_traces, geo2 = _inset(ctx)
+    fig = go.Figure(traces + inset_traces)
     shapes, notes = size_key(compact)
     layout: dict[str, Any] = {
         "geo": ctx.geo | {"domain": {"x": [0.0, 1.0], "y": [0.0, 1.0]}},
@@ -539,14 +620,15 @@ def build_map_figure(
         "shapes": [] if ctx.sites.clustered else shapes,
         "annotations": [] if ctx.sites.clustered else notes,
         "legend": COMPACT_LEGEND if compact else LEGEND,
+        "margin": {"b": bottom},
     }
     if geo2:
         layout["geo2"] = geo2
     frame_layout(
         fig,
-        title=f"{map_headline(ds, selection)}, {day:%-d %b %Y}",
-        subtitle=ctx.sites.subtitle(),
-        source=source_line(ds, pd.unique(ctx.sites.sources[active]).tolist()),
+        title=title,
+        subtitle=subtitle,
+        source=source,
         summary=map_summary(ds, selection, today),
         height=height,
         extra_top=extra_top,

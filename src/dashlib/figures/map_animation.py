@@ -22,7 +22,11 @@ from dashlib.data.dataset import Dataset
 from dashlib.figures.common import set_layout, today_default
 from dashlib.figures.map import MapContext, build_map_figure, day_layers
 
-CONTROLS_PX = 92  # the play button and the slider above the map
+# The play and pause buttons, then the slider with its "Showing …" label at the right end,
+# above the map: the buttons sit a row above that label (BUTTONS_PAD_PX), so the two never
+# meet however narrow the screen (at 320 px "Showing 28 Nov 2026" ran under Pause).
+CONTROLS_PX = 108
+BUTTONS_PAD_PX = 66
 
 
 def animation_days(today: dt.date, first_year: int = 1991) -> list[dt.date]:
@@ -56,7 +60,7 @@ def build_map_animation(
     ds: Dataset,
     selection: Any,
     today: dt.date | None = None,
-    height: int = 760,
+    height: int | None = None,
     acled: pd.DataFrame | None = None,
     *,
     frame_dates: Sequence[dt.date] | None = None,
@@ -65,7 +69,8 @@ def build_map_animation(
 ) -> go.Figure:
     """The map with a play button that animates ``frame_dates`` (default: 1991 → today,
     one frame a year); it opens on the selection's date (or the nearest frame).
-    ``compact`` and ``width`` as for :func:`~dashlib.figures.map.build_map_figure`."""
+    ``compact``, ``width`` and ``height`` as for :func:`~dashlib.figures.map.build_map_figure`
+    (the play button and the slider take CONTROLS_PX more above the map)."""
     today = today_default(today)
     days = sorted(set(frame_dates)) if frame_dates else animation_days(today)
     start_day = selection.as_of_or(today)
@@ -77,7 +82,7 @@ def build_map_animation(
         extra_top=CONTROLS_PX,
         compact=compact,
         acled=acled,
-        width=None if width is None else width - 20,
+        width=width,
     )
     base = build_map_figure(
         ds,
@@ -137,7 +142,7 @@ def build_map_animation(
                 "y": 1.0,
                 "xanchor": "left",
                 "yanchor": "bottom",
-                "pad": {"b": 50, "r": 8},
+                "pad": {"b": BUTTONS_PAD_PX, "r": 8},
                 "showactive": False,
                 "buttons": [
                     {

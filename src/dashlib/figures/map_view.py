@@ -107,8 +107,8 @@ def _within(a: float, b: float, lo: float, hi: float) -> tuple[float, float]:
 
 # A zoom taking more than this share of the main frame's longitudes shows the main frame.
 MAX_ZOOM_SHARE = 0.75
-# Width / height of the plot a map is drawn in (the app's and the exports' ~780 x 420 px):
-# a zoom is widened (or made taller) to it, so the map fills its plot.
+# Width / height a zoom is widened (or made taller) to when none is given (figures/map.py
+# gives the layout's own, and makes the plot as tall as the view at its width).
 PLOT_ASPECT = 1.8
 
 
@@ -118,6 +118,13 @@ def _aspect(lon: Sequence[float], lat: Sequence[float]) -> float:
     lats = np.concatenate([np.full(20, lat[0]), np.full(20, lat[1])])
     xs, ys = cone.forward(lons, lats)
     return float((xs.max() - xs.min()) / (ys.max() - ys.min()))
+
+
+def view_aspect(layout: dict[str, Any]) -> float:
+    """Width / height of the rectangle plotly.js fits a geo ``layout``'s frame into: a plot
+    of that shape is filled by the map, any other leaves blank bands beside or above it."""
+    x0, y0, x1, y1 = Screen.of(layout, 1000.0, 1000.0).box()
+    return (x1 - x0) / (y1 - y0)
 
 
 def fit_aspect(

@@ -78,6 +78,18 @@ def build_figure(ds: Dataset, chart: Chart, today: dt.date) -> go.Figure:
     return build_timeline_figure(ds, chart.selection, today)
 
 
+def card_figure(
+    ds: Dataset, chart: Chart, today: dt.date, size: tuple[int, int]
+) -> go.Figure | None:
+    """``chart`` laid out for an image of ``size`` (width, height px) where its layout
+    depends on its size: a map's view and labels are placed for the plot they are drawn on
+    (an article's labels, drawn smaller on a wide card, overlapped). ``None``: the chart's
+    own figure, resized, serves (the timeline)."""
+    if chart.kind in ("map", "map-animated"):  # a card is a still: the map on its date
+        return build_map_figure(ds, chart.selection, today, width=size[0], height=size[1])
+    return None
+
+
 def chart_table(ds: Dataset, chart: Chart, today: dt.date) -> pd.DataFrame:
     """The data behind ``chart``, from the app's reader-facing tables."""
     if chart.kind == "map":

@@ -30,9 +30,9 @@ from typing import Any
 import plotly.graph_objects as go
 
 from dashlib.data.dataset import Dataset
-from dashlib.publish.catalogue import Chart, build_figure, chart_list, chart_table
+from dashlib.publish.catalogue import Chart, build_figure, card_figure, chart_list, chart_table
 from dashlib.publish.csvsafe import csv_bytes
-from dashlib.publish.images import ChromiumMissing, image_jobs, render_images
+from dashlib.publish.images import SOCIAL_SIZE, ChromiumMissing, image_jobs, render_images
 from dashlib.publish.pages import gallery_html, standalone_html
 from dashlib.publish.svg import describe_svg
 from dashlib.query.selection import Selection
@@ -105,7 +105,8 @@ def run_export(
         t3 = time.perf_counter()
         t.build, t.html, t.csv = t1 - t0, t2 - t1, t3 - t2
         result.files += [page, table]
-        batches[chart.name] = image_jobs(fig, out_dir / chart.name)
+        card = card_figure(ds, chart, today, SOCIAL_SIZE) if images else None
+        batches[chart.name] = image_jobs(fig, out_dir / chart.name, card)
 
     if images:
         _write_images(result, batches, figures, browser)

@@ -40,8 +40,9 @@ def static_figure(fig: go.Figure, width: int, height: int) -> dict[str, Any]:
     return dict(spec)
 
 
-def image_jobs(fig: go.Figure, base: Path) -> list[dict[str, Any]]:
-    """kaleido jobs for one chart: article PNG (2×), social card PNG, SVG."""
+def image_jobs(fig: go.Figure, base: Path, card: go.Figure | None = None) -> list[dict[str, Any]]:
+    """kaleido jobs for one chart: article PNG (2×), social card PNG, SVG. ``card``: the
+    chart laid out for the card's size (a map: ``catalogue.card_figure``), else ``fig``."""
     height = int(fig.layout.height or 600)
     sw, sh = SOCIAL_SIZE
     article = static_figure(fig, ARTICLE_WIDTH, height)
@@ -59,7 +60,7 @@ def image_jobs(fig: go.Figure, base: Path) -> list[dict[str, Any]]:
             "topojson": topo,
         },
         {
-            "fig": static_figure(fig, sw, sh),
+            "fig": static_figure(fig if card is None else card, sw, sh),
             "path": base.with_name(base.name + "-social.png"),
             "opts": {"format": "png", "width": sw, "height": sh, "scale": 1},
             "topojson": topo,

@@ -21,6 +21,9 @@ from dashlib.figures import build_map_figure, build_timeline_figure
 from dashlib.query.selection import Selection
 
 VIEWS_KEPT = 24  # per chart; a figure is 0.05-0.5 MB
+# The overview's map column at 1280 px (three fifths of the page beside the sidebar); a
+# wider screen keeps the map at this width (its height follows: the map fills its plot).
+OVERVIEW_MAP_PX = 460
 
 
 def _acled_key(selection: Selection, acled: pd.DataFrame | None) -> int:
@@ -33,7 +36,7 @@ def _map(
     version: str,
     sel: Selection,
     today: dt.date,
-    height: int,
+    height: int | None,
     compact: bool,
     width: int | None,
     acled_key: int,
@@ -50,20 +53,27 @@ def map_figure(
     sel: Selection,
     today: dt.date,
     *,
-    height: int,
     acled: pd.DataFrame | None,
     compact: bool = False,
+    height: int | None = None,
 ) -> go.Figure:
     """The map page's figure: one date, the selection's (Play steps it from the page);
-    ``compact``: the phone's reduced set of labels and legend."""
+    ``compact``: the phone's reduced set of labels and legend. Its height follows from its
+    width (``height`` ``None``): the map fills its plot."""
     key = _acled_key(sel, acled)
     return _map(ds.version, sel, today, height, compact, None, key, ds, acled)
 
 
 def overview_map(
-    ds: Dataset, sel: Selection, today: dt.date, *, height: int, compact: bool = False
+    ds: Dataset,
+    sel: Selection,
+    today: dt.date,
+    *,
+    compact: bool = False,
+    width: int | None = None,
+    height: int | None = None,
 ) -> go.Figure:
-    return _map(ds.version, sel, today, height, compact, None, 0, ds, None)
+    return _map(ds.version, sel, today, height, compact, width, 0, ds, None)
 
 
 @st.cache_resource(show_spinner=False, max_entries=VIEWS_KEPT)

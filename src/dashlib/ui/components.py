@@ -14,6 +14,7 @@ import streamlit as st
 from dashlib.data.dataset import Dataset
 from dashlib.figures import theme
 from dashlib.figures.browser import for_browser, served_geojson_urls
+from dashlib.figures.map import WIDTH_PX as MAP_WIDTH_PX
 from dashlib.ui.data import Loaded
 from dashlib.ui.text import md_escape
 
@@ -277,8 +278,11 @@ def close_sidebar_on_phones() -> None:
 
 def map_container(phone: bool) -> Any:
     """The container of a map drawn for a phone (``phone``) or a wider screen; the page's
-    script swaps them when the guess was wrong (see ``_PROBE_JS``)."""
-    return st.container(key="map_compact" if phone else "map_wide")
+    script swaps them when the guess was wrong (see ``_PROBE_JS``). A wide screen's map
+    keeps the width it is drawn for (its height follows from it: the map fills its plot)."""
+    if phone:
+        return st.container(key="map_compact")
+    return st.container(key="map_wide", width=MAP_WIDTH_PX)
 
 
 def show_viewport_probe() -> None:
