@@ -244,6 +244,46 @@ def test_play_and_the_slider_drive_the_url_sidebar_title_and_words(
         ctx.close()
 
 
+_PHONE = {"viewport": {"width": 375, "height": 812}, "is_mobile": True, "has_touch": True}
+
+
+@pytest.mark.parametrize("width", [1280, 375])
+def test_pause_always_stops_play(browser: Any, app: AppServer, width: int) -> None:
+    """Pause at different moments of Play's step cycle, by mouse, Space, Enter (or a tap)."""
+    context: dict[str, Any] = _PHONE if width == 375 else {}
+    ctx, page = _open(browser, app.url + "/map?date=1995-01-01", **context)
+    failures: list[str] = []
+    try:
+        # 0.3 s to 3.3 s after Play: before, during and after the first steps' reruns.
+        for trial, wait_ms in enumerate([300, 900, 1500, 2100, 2700, 3300]):
+            how = ("tap" if width == 375 else "click", "Space", "Enter")[trial % 3]
+            play = page.get_by_role("button", name="Play")
+            play.wait_for(timeout=20_000)
+            play.focus()
+            page.keyboard.press("Enter")
+            page.get_by_role("button", name="Pause").wait_for(timeout=20_000)
+            page.wait_for_timeout(wait_ms)
+            pause = page.get_by_role("button", name="Pause")
+            if how == "click":
+                pause.click()
+            elif how == "tap":
+                pause.tap()
+            else:
+                pause.focus()
+                page.keyboard.press(how)
+            page.get_by_role("button", name="Play").wait_for(timeout=20_000)
+            page.wait_for_timeout(1500)  # a step already on its way may still land
+            day = _query(page).get("date")
+            page.wait_for_timeout(3000)  # two and a half steps of Play
+            reads_play = page.get_by_role("button", name="Play").is_visible()
+            if _query(page).get("date") != day or not reads_play:
+                failures.append(f"{how} after {wait_ms} ms: {day} -> {_query(page).get('date')}")
+        assert not failures, failures
+        assert _query(page)["date"][0] > "1995-07-01", "Play never stepped"
+    finally:
+        ctx.close()
+
+
 def test_a_typed_date_moves_the_map(browser: Any, app: AppServer) -> None:
     ctx, page = _open(browser, app.url + "/map")
     try:
