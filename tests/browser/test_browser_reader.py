@@ -522,3 +522,45 @@ def test_tapping_a_site_on_a_phone_shows_its_card_under_the_map(
         assert _query(page).get("country") == ["KAZ"]  # the tap did not change the filter
     finally:
         ctx.close()
+
+
+PHONE_UA = (
+    "Mozilla/5.0 (Linux; Android 11; Pixel 5) AppleWebKit/537.36 (KHTML, like Gecko) "
+    "Chrome/159.0.8154.6 Mobile Safari/537.36"
+)
+_HOVER_BOXES = """() => [...document.querySelectorAll('.hoverlayer .hovertext')].map(h => {
+    const r = h.getBoundingClientRect();
+    return {left: r.left, right: r.right, top: r.top, bottom: r.bottom}; })"""
+_FADED = """() => [...document.querySelectorAll(
+        '.js-plotly-plot .choroplethlocation, .js-plotly-plot .scattergeo .point')]
+    .map(e => parseFloat(getComputedStyle(e).opacity)).filter(o => o > 0 && o < 0.9).length"""
+
+
+@pytest.mark.parametrize("agent", [PHONE_UA, None], ids=["phone-agent", "no-agent"])
+def test_a_site_tap_on_a_phone_fits_the_screen_and_fades_nothing(
+    browser: Any, app: AppServer, agent: str | None
+) -> None:
+    extra = {"user_agent": agent} if agent else {}
+    ctx, page = _open(browser, app.url + "/map", **_PHONE, **extra)
+    try:
+        page.locator(f"{PLOT} .geolayer path").first.wait_for(state="attached", timeout=READY_MS)
+        page.wait_for_timeout(1500)
+        # The largest site marker (the audit's 201st base in Dushanbe), in mid-screen.
+        biggest = """() => [...document.querySelectorAll('.js-plotly-plot .scattergeo .point')]
+            .sort((a, b) => b.getBoundingClientRect().width - a.getBoundingClientRect().width)[0]"""
+        page.evaluate(f"() => ({biggest})().scrollIntoView({{block: 'center'}})")
+        page.wait_for_timeout(800)
+        box = page.evaluate_handle(biggest).as_element().bounding_box()  # type: ignore[union-attr]
+        assert box is not None
+        page.touchscreen.tap(box["x"] + box["width"] / 2, box["y"] + box["height"] / 2)
+        page.locator('[class*="st-key-site_card_"]').wait_for(state="visible", timeout=20_000)
+        page.wait_for_timeout(1000)  # after the app's rerun
+        labels = page.evaluate(_HOVER_BOXES)
+        assert labels, "the tap opened no hover label"
+        for label in labels:  # the tap's label lies within the screen
+            assert label["left"] >= 0 and label["right"] <= 375, label
+            assert label["top"] >= 0 and label["bottom"] <= 812, label
+        assert page.evaluate(_FADED) == 0, "the tap faded the map"
+        assert "country" not in _query(page)
+    finally:
+        ctx.close()

@@ -38,6 +38,7 @@ from dashlib.figures.map_sites import (
     troop_text,
 )
 from dashlib.figures.map_view import GEO_LAYOUT, Screen, is_main, zoom_layout
+from dashlib.figures.select_style import keep_colours_on_select
 from dashlib.layers.acled.aggregate import CREDIT as ACLED_CREDIT
 from dashlib.layers.acled.aggregate import aggregate_for_map
 from dashlib.query import filters
@@ -529,7 +530,7 @@ def build_map_figure(
         width=None if width is None else width - 20,  # the figure's 10 px side margins
     )
     inset_traces, geo2 = _inset(ctx)
-    fig = go.Figure(_traces(ctx, day) + inset_traces)
+    fig = keep_colours_on_select(go.Figure(_traces(ctx, day) + inset_traces))
     active = ctx.sites.active(day)
     shapes, notes = size_key(compact)
     layout: dict[str, Any] = {
