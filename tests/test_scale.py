@@ -190,9 +190,9 @@ def test_hover_text_is_built_once_per_dataset(monkeypatch: pytest.MonkeyPatch) -
     calls: list[str] = []
     original = map_module._site_hover
 
-    def counting(ds: Dataset, row: object) -> str:
+    def counting(ds: Dataset, row: object, *chars: int) -> str:
         calls.append(str(row.site_id))  # type: ignore[attr-defined]
-        return original(ds, row)
+        return original(ds, row, *chars)
 
     monkeypatch.setattr(map_module, "_site_hover", counting)
     ds = load(REPO / "data")  # a fresh dataset: nothing built yet

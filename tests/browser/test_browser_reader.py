@@ -244,6 +244,46 @@ def test_play_and_the_slider_drive_the_url_sidebar_title_and_words(
         ctx.close()
 
 
+_PHONE = {"viewport": {"width": 375, "height": 812}, "is_mobile": True, "has_touch": True}
+
+
+@pytest.mark.parametrize("width", [1280, 375])
+def test_pause_always_stops_play(browser: Any, app: AppServer, width: int) -> None:
+    """Pause at different moments of Play's step cycle, by mouse, Space, Enter (or a tap)."""
+    context: dict[str, Any] = _PHONE if width == 375 else {}
+    ctx, page = _open(browser, app.url + "/map?date=1995-01-01", **context)
+    failures: list[str] = []
+    try:
+        # 0.3 s to 3.3 s after Play: before, during and after the first steps' reruns.
+        for trial, wait_ms in enumerate([300, 900, 1500, 2100, 2700, 3300]):
+            how = ("tap" if width == 375 else "click", "Space", "Enter")[trial % 3]
+            play = page.get_by_role("button", name="Play")
+            play.wait_for(timeout=20_000)
+            play.focus()
+            page.keyboard.press("Enter")
+            page.get_by_role("button", name="Pause").wait_for(timeout=20_000)
+            page.wait_for_timeout(wait_ms)
+            pause = page.get_by_role("button", name="Pause")
+            if how == "click":
+                pause.click()
+            elif how == "tap":
+                pause.tap()
+            else:
+                pause.focus()
+                page.keyboard.press(how)
+            page.get_by_role("button", name="Play").wait_for(timeout=20_000)
+            page.wait_for_timeout(1500)  # a step already on its way may still land
+            day = _query(page).get("date")
+            page.wait_for_timeout(3000)  # two and a half steps of Play
+            reads_play = page.get_by_role("button", name="Play").is_visible()
+            if _query(page).get("date") != day or not reads_play:
+                failures.append(f"{how} after {wait_ms} ms: {day} -> {_query(page).get('date')}")
+        assert not failures, failures
+        assert _query(page)["date"][0] > "1995-07-01", "Play never stepped"
+    finally:
+        ctx.close()
+
+
 def test_a_typed_date_moves_the_map(browser: Any, app: AppServer) -> None:
     ctx, page = _open(browser, app.url + "/map")
     try:
@@ -500,5 +540,47 @@ def test_tapping_a_site_on_a_phone_shows_its_card_under_the_map(
         words = page.locator("text=In words").first.bounding_box()
         assert words and card_box["y"] < words["y"]  # between the map and its words
         assert _query(page).get("country") == ["KAZ"]  # the tap did not change the filter
+    finally:
+        ctx.close()
+
+
+PHONE_UA = (
+    "Mozilla/5.0 (Linux; Android 11; Pixel 5) AppleWebKit/537.36 (KHTML, like Gecko) "
+    "Chrome/159.0.8154.6 Mobile Safari/537.36"
+)
+_HOVER_BOXES = """() => [...document.querySelectorAll('.hoverlayer .hovertext')].map(h => {
+    const r = h.getBoundingClientRect();
+    return {left: r.left, right: r.right, top: r.top, bottom: r.bottom}; })"""
+_FADED = """() => [...document.querySelectorAll(
+        '.js-plotly-plot .choroplethlocation, .js-plotly-plot .scattergeo .point')]
+    .map(e => parseFloat(getComputedStyle(e).opacity)).filter(o => o > 0 && o < 0.9).length"""
+
+
+@pytest.mark.parametrize("agent", [PHONE_UA, None], ids=["phone-agent", "no-agent"])
+def test_a_site_tap_on_a_phone_fits_the_screen_and_fades_nothing(
+    browser: Any, app: AppServer, agent: str | None
+) -> None:
+    extra = {"user_agent": agent} if agent else {}
+    ctx, page = _open(browser, app.url + "/map", **_PHONE, **extra)
+    try:
+        page.locator(f"{PLOT} .geolayer path").first.wait_for(state="attached", timeout=READY_MS)
+        page.wait_for_timeout(1500)
+        # The largest site marker (the audit's 201st base in Dushanbe), in mid-screen.
+        biggest = """() => [...document.querySelectorAll('.js-plotly-plot .scattergeo .point')]
+            .sort((a, b) => b.getBoundingClientRect().width - a.getBoundingClientRect().width)[0]"""
+        page.evaluate(f"() => ({biggest})().scrollIntoView({{block: 'center'}})")
+        page.wait_for_timeout(800)
+        box = page.evaluate_handle(biggest).as_element().bounding_box()  # type: ignore[union-attr]
+        assert box is not None
+        page.touchscreen.tap(box["x"] + box["width"] / 2, box["y"] + box["height"] / 2)
+        page.locator('[class*="st-key-site_card_"]').wait_for(state="visible", timeout=20_000)
+        page.wait_for_timeout(1000)  # after the app's rerun
+        labels = page.evaluate(_HOVER_BOXES)
+        assert labels, "the tap opened no hover label"
+        for label in labels:  # the tap's label lies within the screen
+            assert label["left"] >= 0 and label["right"] <= 375, label
+            assert label["top"] >= 0 and label["bottom"] <= 812, label
+        assert page.evaluate(_FADED) == 0, "the tap faded the map"
+        assert "country" not in _query(page)
     finally:
         ctx.close()

@@ -38,6 +38,7 @@ from dashlib.figures.map_sites import (
     troop_text,
 )
 from dashlib.figures.map_view import GEO_LAYOUT, Screen, is_main, view_aspect, zoom_layout
+from dashlib.figures.select_style import keep_colours_on_select
 from dashlib.layers.acled.aggregate import CREDIT as ACLED_CREDIT
 from dashlib.layers.acled.aggregate import aggregate_for_map
 from dashlib.query import filters
@@ -611,7 +612,7 @@ def build_map_figure(
             traces = _traces(ctx, day)
         bottom = height - top - int(ctx.screen.height)
     inset_traces, geo2 = _inset(ctx)
-    fig = go.Figure(traces + inset_traces)
+    fig = keep_colours_on_select(go.Figure(traces + inset_traces))
     shapes, notes = size_key(compact)
     layout: dict[str, Any] = {
         "geo": ctx.geo | {"domain": {"x": [0.0, 1.0], "y": [0.0, 1.0]}},

@@ -16,6 +16,8 @@ from __future__ import annotations
 
 import datetime as dt
 import math
+import textwrap
+from collections.abc import Callable
 from typing import Any
 
 import numpy as np
@@ -43,6 +45,11 @@ CLUSTER_MAX_PX = 34.0
 NEAR_PX = 4.0
 SPREAD_PX = 7.0
 REFERENCE_PX = 740.0
+# Site hovers: lines of at most HOVER_MAX_CHARS characters, fewer on a narrow map (see
+# hover_chars); below NARROW_MAP_PX wide, the short hover.
+HOVER_MAX_CHARS = 40
+HOVER_PX_PER_CHAR = 7.5
+NARROW_MAP_PX = 500
 
 
 def troop_text(low: Any, high: Any, as_of: Any) -> str:
@@ -69,20 +76,60 @@ def diameter(troops: Any, scale: float = 1.0) -> np.ndarray:
     return out
 
 
-def _site_hover(ds: Dataset, r: Any) -> str:
-    parts = [f"<b>{esc(r.name)}</b>", f"{esc(r.place)}, {esc(r.country_iso3)}"]
+def hover_chars(width: float) -> int:
+    """Characters a line of a site's hover may hold on a map ``width`` px wide.
+
+    plotly.js puts a hover label beside its point, on whichever side it fits, and centres
+    it over the point (cut off at both edges) when it fits on neither. A label at most half
+    the map wide always fits on one side: at the hover's 12 px font a character is at most
+    about :data:`HOVER_PX_PER_CHAR` px wide (bold), and the label has some padding.
+    """
+    return int(min(HOVER_MAX_CHARS, max(16, (width / 2 - 24) // HOVER_PX_PER_CHAR)))
+
+
+def wrap(text: str, chars: int, bold: bool = False) -> str:
+    """``text`` from the data, escaped for plotly, in lines of at most ``chars``
+    characters (a longer word is cut), joined with ``<br>``."""
+    lines = textwrap.wrap(str(text), chars, break_long_words=True) or [""]
+    if bold:
+        return "<br>".join(f"<b>{esc(line)}</b>" for line in lines)
+    return "<br>".join(esc(line) for line in lines)
+
+
+def _site_hover(ds: Dataset, r: Any, chars: int = HOVER_MAX_CHARS) -> str:
+    """A site's hover on a wide map: everything, in lines of at most ``chars``."""
+    parts = [wrap(r.name, chars, bold=True), wrap(f"{r.place}, {r.country_iso3}", chars)]
     if isinstance(r.unit, str) and r.unit:
-        parts.append(f"Unit: {esc(r.unit)}")
-    parts.append(
-        f"{esc(theme.SITE_LABELS.get(r.site_type, r.site_type))} · "
-        f"{esc(theme.KIND_LABELS.get(r.kind, r.kind))}"
-    )
-    parts.append(esc(period(r.start_date, r.end_date)))
-    parts.append(f"Troops: {esc(troop_text(r.troops_low, r.troops_high, r.troops_as_of))}")
+        parts.append(wrap(f"Unit: {r.unit}", chars))
+    kind = theme.KIND_LABELS.get(r.kind, r.kind)
+    parts.append(wrap(f"{theme.SITE_LABELS.get(r.site_type, r.site_type)} · {kind}", chars))
+    parts.append(wrap(period(r.start_date, r.end_date), chars))
+    parts.append(wrap(f"Troops: {troop_text(r.troops_low, r.troops_high, r.troops_as_of)}", chars))
     if r.coord_precision != "site":
-        parts.append(f"Location approximate ({esc(r.coord_precision)} level)")
-    parts.append(f"Source: {esc(first_source(ds, r.source_ids))}")
+        parts.append(wrap(f"Location approximate ({r.coord_precision} level)", chars))
+    parts.append(wrap(f"Source: {first_source(ds, r.source_ids)}", chars))
     return "<br>".join(parts)
+
+
+def short_site_hover(r: Any, chars: int) -> str:
+    """A site's hover on a narrow map (a phone): name, place, dates and troops only, in
+    short lines; the app's details card under the map gives the rest."""
+    return "<br>".join(
+        [
+            wrap(r.name, chars, bold=True),
+            wrap(f"{r.place}, {r.country_iso3}", chars),
+            wrap(period(r.start_date, r.end_date), chars),
+            wrap(f"Troops: {troop_text(r.troops_low, r.troops_high, r.troops_as_of)}", chars),
+        ]
+    )
+
+
+def hover_builder(width: float) -> tuple[str, Callable[[Dataset, Any], str]]:
+    """The cache key and the builder of the sites' hovers on a map ``width`` px wide."""
+    chars = hover_chars(width)
+    if width < NARROW_MAP_PX:
+        return f"map_hover_short_{chars}", lambda _ds, r: short_site_hover(r, chars)
+    return f"map_hover_{chars}", lambda ds, r: _site_hover(ds, r, chars)
 
 
 def spread(lon: np.ndarray, lat: np.ndarray, screen: Screen) -> tuple[np.ndarray, np.ndarray]:
@@ -140,9 +187,9 @@ class SiteMarkers:
             self.troops = high
             self.size = diameter(high)
             self.known = ~np.isnan(high)
+            key, build = hover_builder(screen.width)
             self.hover = np.array(
-                row_strings(ds, "deployments", "map_hover", positions.tolist(), _site_hover),
-                dtype=object,
+                row_strings(ds, "deployments", key, positions.tolist(), build), dtype=object
             )
             self.ids = frame["site_id"].to_numpy()[positions]
             self.names = frame["name"].to_numpy()[positions]

@@ -30,7 +30,7 @@ from dashlib.layers.acled.aggregate import aggregate_for_timeline
 from dashlib.query import filters
 from dashlib.query.prepared import row_strings
 from dashlib.query.selection import Selection
-from dashlib.query.summaries import TIMELINE_HEADLINE, timeline_summary, titled
+from dashlib.query.summaries import TIMELINE_HEADLINE, timeline_summary, timeline_title
 
 REGION_ORDER = ("Russia", "Eastern Europe", "South Caucasus", "Central Asia", "Baltic")
 LANE_HEIGHT = 46
@@ -317,12 +317,15 @@ def build_timeline_figure(
     if selection.intervention and len(inter):
         start = min(inter["start"]).date() - dt.timedelta(days=90)
         end = min(today, max(inter["end"].fillna(now)).date() + dt.timedelta(days=90))
+    # A little room after the last day (for the ▶ of a running bar): a thirtieth of the span,
+    # at most 30 days, so a one-month range ends with its month, not four weeks later.
+    pad = dt.timedelta(days=min(30, max(1, (end - start).days // 30)))
     xaxis = dict(
         type="date",
-        range=[start.isoformat(), (end + dt.timedelta(days=30)).isoformat()],
+        range=[start.isoformat(), (end + pad).isoformat()],
         showgrid=True,
         gridcolor="#EEEEEE",
-        **date_ticks(start, end + dt.timedelta(days=30)),
+        **date_ticks(start, end + pad),
         zeroline=False,
         automargin=True,
     )
@@ -363,9 +366,9 @@ def build_timeline_figure(
             "line": {"color": theme.MUTED, "width": 1, "dash": "dot"},
         }
     )
-    title = titled(ds, selection, TIMELINE_HEADLINE + " in the former Soviet Union")
+    title = timeline_title(ds, selection, TIMELINE_HEADLINE + " in the former Soviet Union")
     if selection.countries:
-        title = titled(ds, selection, TIMELINE_HEADLINE)
+        title = timeline_title(ds, selection, TIMELINE_HEADLINE)
     if selection.intervention and len(inter):
         title = str(inter.iloc[0]["title"])
     frame_layout(

@@ -130,6 +130,9 @@ def timeline_summary(ds: Dataset, selection: Selection, today: dt.date) -> str:
         start = inter["start"].min().date()
         end = inter["end"].fillna(pd.Timestamp(today)).max().date()
     span = f"in {start:%Y}" if start.year == end.year else f"from {start:%Y} to {end:%Y}"
+    when = range_label(selection, "%B")
+    if when and not (selection.intervention and len(inter)):
+        span = when if when.startswith(("since", "until")) else f"for {when}"
     text = [
         f"Timeline {span}{_scope(ds, selection)}: "
         f"{plural(len(inter), 'intervention')} and {plural(n_events, 'event')}."
@@ -202,6 +205,44 @@ def place_label(ds: Dataset, selection: Selection) -> str:
     return _names(ds, list(selection.countries)) if selection.countries else ""
 
 
+def range_label(selection: Selection, month: str = "%b") -> str:
+    """The chosen date range in words, for titles and summaries; empty when none is chosen.
+
+    ``month`` is the month's format: ``%b`` (Aug) for titles, ``%B`` (August) in sentences.
+
+    >>> import datetime as dt
+    >>> range_label(Selection(date_from=dt.date(2008, 8, 1), date_to=dt.date(2008, 8, 31)))
+    '1–31 Aug 2008'
+    >>> range_label(Selection(date_from=dt.date(2008, 8, 1), date_to=dt.date(2009, 3, 31)))
+    '1 Aug 2008 – 31 Mar 2009'
+    >>> range_label(Selection(date_from=dt.date(2014, 2, 20)), "%B")
+    'since 20 February 2014'
+    """
+    start, end = selection.date_from, selection.date_to
+    if start is None and end is None:
+        return ""
+    full = f"%-d {month} %Y"
+    if start is None:
+        assert end is not None
+        return f"until {end.strftime(full)}"
+    if end is None:
+        return f"since {start.strftime(full)}"
+    if start == end:
+        return start.strftime(full)
+    if (start.year, start.month) == (end.year, end.month):
+        return f"{start:%-d}–{end.strftime(full)}"
+    if start.year == end.year:
+        return f"{start.strftime(f'%-d {month}')} – {end.strftime(full)}"
+    return f"{start.strftime(full)} – {end.strftime(full)}"
+
+
+def timeline_title(ds: Dataset, selection: Selection, headline: str) -> str:
+    """``Georgia: Russian military interventions, 1–31 Aug 2008``: the place and the range."""
+    title = titled(ds, selection, headline)
+    when = range_label(selection)
+    return f"{title}, {when}" if when else title
+
+
 def titled(ds: Dataset, selection: Selection, headline: str) -> str:
     """``Georgia: Russian military presence``; the headline alone when nothing is filtered.
 
@@ -227,5 +268,7 @@ def view_title(ds: Dataset, selection: Selection, page: str) -> str:
             )
             if selection.intervention in titles:
                 return str(titles[selection.intervention])
+        if selection.date_from or selection.date_to:
+            return timeline_title(ds, selection, TIMELINE_HEADLINE)
         return titled(ds, selection, TIMELINE_HEADLINE + " since 1991")
     return titled(ds, selection, MAP_HEADLINE)

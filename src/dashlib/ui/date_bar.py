@@ -9,6 +9,13 @@ map changes), so a five-day war is on screen for one step.
 
 Every control is a native Streamlit widget: reachable with Tab and operable by keyboard
 (Enter/Space on Play, arrow keys on the slider, typing in the date field).
+
+Pause must win every race with Play's steps. A click sends the browser's values of every
+widget, and during Play the slider and the date field in the browser may still show a step
+the server has already moved past: Streamlit then reports them as changed. So the button
+says what it wants (play or pause, never "toggle"), a slider or date change that comes with
+a click of the button is not the reader's, and while playing a value the server itself put
+on the slider a moment ago is a stale echo, not a request.
 """
 
 from __future__ import annotations
@@ -24,9 +31,12 @@ from dashlib.query.timesteps import map_steps, next_step, step_at
 from dashlib.ui.selection import request_date
 
 PLAYING = "map_playing"
+_BUTTON = "map_play"
 _SLIDER = "map_date_step"
 _TYPED = "map_date_typed"
 _STEPPED_AT = "map_stepped_at"
+_SHOWN = "map_dates_shown"  # the last dates this server put on the slider and date field
+_SHOWN_KEPT = 8
 STEP_SECONDS = 1.2  # one step of Play: time to read the title and see the map change
 
 
@@ -34,24 +44,43 @@ def _format(day: dt.date) -> str:
     return f"{day:%-d %b %Y}"
 
 
-def _toggle(steps: list[dt.date], day: dt.date) -> None:
-    playing = not st.session_state.get(PLAYING, False)
-    st.session_state[PLAYING] = playing
+def _press(steps: list[dt.date], day: dt.date, play: bool) -> None:
+    """The Play/Pause button: ``play`` is what its label offered (Pause means stop, always)."""
+    st.session_state[PLAYING] = play
     st.session_state[_STEPPED_AT] = time.monotonic()  # the first step comes one step later
-    if playing and next_step(steps, day) is None:  # at the end: play from the start
+    if play and next_step(steps, day) is None:  # at the end: play from the start
         request_date(steps[0])
 
 
+def _readers_choice(value: object) -> bool:
+    """Whether a changed slider or date field is the reader's own choice.
+
+    Not when the same run carries a press of Play/Pause (the browser sent the other widgets'
+    values with the click, and during Play they may lag behind), nor, while playing, when the
+    value is one this server showed a moment ago (the browser echoing an earlier step).
+    """
+    if st.session_state.get(_BUTTON):
+        return False
+    return not (st.session_state.get(PLAYING) and value in st.session_state.get(_SHOWN, []))
+
+
 def _slid() -> None:
-    st.session_state[PLAYING] = False
-    request_date(st.session_state[_SLIDER])
+    value = st.session_state.get(_SLIDER)
+    if isinstance(value, dt.date) and _readers_choice(value):
+        st.session_state[PLAYING] = False
+        request_date(value)
 
 
 def _typed() -> None:
     value = st.session_state.get(_TYPED)
-    if isinstance(value, dt.date):
+    if isinstance(value, dt.date) and _readers_choice(value):
         st.session_state[PLAYING] = False
         request_date(value)
+
+
+def _remember_shown(day: dt.date) -> None:
+    shown = [d for d in st.session_state.get(_SHOWN, []) if d != day]
+    st.session_state[_SHOWN] = [*shown, day][-_SHOWN_KEPT:]
 
 
 @st.fragment(run_every=STEP_SECONDS)
@@ -83,13 +112,14 @@ def show_date_bar(ds: Dataset, sel: Selection, now: dt.date) -> None:
     # The widgets show the selection's date on every run (set before they are drawn).
     st.session_state[_SLIDER] = step_at(steps, day)
     st.session_state[_TYPED] = day
+    _remember_shown(day)
     play, slider, typed = st.columns([1.3, 5, 1.7], vertical_alignment="bottom")
     play.button(
         "Pause" if playing else "Play",
         icon=":material/pause:" if playing else ":material/play_arrow:",
-        key="map_play",
-        on_click=_toggle,
-        args=(steps, day),
+        key=_BUTTON,
+        on_click=_press,
+        args=(steps, day, not playing),
         help="Step through the map from 1991 to today, one change at a time",
         width="stretch",
     )

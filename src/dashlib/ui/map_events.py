@@ -2,7 +2,9 @@
 
 A site (a marker) shows its details in a card under the map: a tap on a phone must tell the
 reader what the dot is, not change the whole app. A country (the shaded area) filters every
-view by it, as a new entry in the browser's history (Back undoes it).
+view by it, as a new entry in the browser's history (Back undoes it). Russia is not one of
+the states the map follows (its forces are what the map shows, at home they are no
+deployment): a tap on it filters nothing and gets a short note instead.
 """
 
 from __future__ import annotations
@@ -22,6 +24,16 @@ from dashlib.ui.selection import request_countries
 from dashlib.ui.text import md_escape, md_link
 
 _LAST = "map_last_click"
+RUSSIA = "RUS"
+
+
+def russia_note(ds: Dataset) -> str:
+    others = int((ds.countries["iso3"] != RUSSIA).sum())
+    return (
+        f"Russia is where these forces come from, not one of the {others} other states the "
+        "map follows, so a tap on it filters nothing. Tap another country to filter every "
+        "view by it, or a site for its details."
+    )
 
 
 def _points(event: Any) -> list[dict[str, Any]]:
@@ -39,9 +51,15 @@ def _at(frame: pd.DataFrame, point: dict[str, Any]) -> pd.DataFrame:
     ]
 
 
+def clicked_russia(event: Any) -> bool:
+    """Whether the reader tapped Russia's shaded area."""
+    return any(point.get("location") == RUSSIA for point in _points(event))
+
+
 def clicked_countries(event: Any, ds: Dataset) -> list[str]:
-    """ISO3 codes of the countries clicked (shaded areas only; a site is not a filter)."""
-    known = set(ds.countries["iso3"])
+    """ISO3 codes of the other states clicked (shaded areas only; a site is not a filter,
+    nor is Russia)."""
+    known = set(ds.countries["iso3"]) - {RUSSIA}
     codes: list[str] = []
     for point in _points(event):
         code = point.get("location")
@@ -113,10 +131,14 @@ def show_site_card(ds: Dataset, sites: pd.DataFrame, territories: pd.DataFrame) 
 
 
 def show_clicked_details(event: Any, ds: Dataset) -> None:
-    """The details card of the sites or territories the reader tapped (none: nothing)."""
+    """The details card of the sites or territories the reader tapped (none: nothing), or
+    the note on Russia."""
     sites, territories = clicked_places(event, ds)
     if len(sites) or len(territories):
         show_site_card(ds, sites, territories)
+    elif clicked_russia(event):
+        with st.container(border=True, key="russia_note"):
+            st.caption(russia_note(ds))
 
 
 def handle_map_selection(event: Any, ds: Dataset, sel: Selection) -> None:
