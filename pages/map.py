@@ -21,7 +21,7 @@ from dashlib.ui.embed_panel import embed_height_script, show_embed_panel
 from dashlib.ui.map_events import handle_map_selection, show_clicked_details
 from dashlib.ui.page import start_page
 
-ctx = start_page()
+ctx = start_page(chart=True)
 phone = is_phone()
 fig = charts.map_figure(ctx.ds, ctx.sel, ctx.today, acled=get_acled(), compact=phone)
 if ctx.embedded:

@@ -9,7 +9,7 @@ from dashlib.ui.components import is_phone, show_chart, show_footer
 from dashlib.ui.page import start_page
 from dashlib.ui.text import md_escape
 
-ctx = start_page()
+ctx = start_page(chart=True)
 ds = ctx.ds
 place = place_label(ds, ctx.sel)
 scope = filter_phrase(ds, ctx.sel, ctx.today, dates=False)

@@ -10,7 +10,7 @@ from dashlib.ui.data import get_acled
 from dashlib.ui.embed_panel import embed_height_script, show_embed_panel
 from dashlib.ui.page import start_page
 
-ctx = start_page()
+ctx = start_page(chart=True)
 fig = charts.timeline(ctx.ds, ctx.sel, ctx.today, acled=get_acled())
 if ctx.embedded:
     show_chart(fig, "timeline_embed")

@@ -2,9 +2,12 @@
 
 from __future__ import annotations
 
+import functools
+import os
 import re
 from collections.abc import Callable, Iterator
 from contextlib import contextmanager
+from pathlib import Path
 from typing import Any
 
 import pandas as pd
@@ -207,6 +210,33 @@ div:has(> div > input[type="range"]:focus-visible) {
 .dashlib-narrow .st-key-map_wide { display: none; }
 </style>
 """
+
+
+@functools.cache
+def _plotly_chunk() -> str | None:
+    """The file name of Streamlit's lazily loaded plotly chunk (4.7 MB: plotly.js), or None."""
+    found = sorted((Path(st.__file__).parent / "static" / "static" / "js").glob("PlotlyChart.*.js"))
+    return found[0].name if found else None
+
+
+# Streamlit fetches its plotly chunk only when a chart's element is rendered, after every
+# element above it; on a slow phone, compiling that chunk is most of the time to the first
+# chart. A page with a chart asks for it first thing, so it loads while the rest renders (the
+# browser's module map hands the same module to Streamlit later). The URL is built from the
+# page's own entry script, so it holds under any base path. No "<" in a script (st.html).
+def preload_js(chunk: str) -> str:
+    """The script that imports Streamlit's ``chunk`` (a file in its static/js folder)."""
+    return (
+        "<script>(function(){var s=document.querySelector('script[src*=\"/static/js/index.\"]');"
+        "if(s)import(s.src.replace(/index\\.[^/]*\\.js.*$/,'" + chunk + "'));})();</script>"
+    )
+
+
+def preload_plotly() -> None:
+    """Start loading the plotly chunk now (pages with a chart call this first)."""
+    chunk = _plotly_chunk()
+    if chunk and not os.environ.get("DASHLIB_NO_PRELOAD"):  # the switch: for measuring
+        st.html(preload_js(chunk), unsafe_allow_javascript=True)
 
 
 def show_reader_css() -> None:

@@ -9,7 +9,7 @@ import streamlit as st
 
 from dashlib.data.dataset import Dataset
 from dashlib.query.selection import Selection
-from dashlib.ui.components import show_data_problems, show_pending
+from dashlib.ui.components import preload_plotly, show_data_problems, show_pending
 from dashlib.ui.data import Loaded, get_dataset
 from dashlib.ui.selection import current_selection, is_embedded, show_notes, today
 
@@ -45,8 +45,12 @@ def ensure_router() -> None:
         st.stop()
 
 
-def start_page() -> PageContext:
+def start_page(*, chart: bool = False) -> PageContext:
+    """Load the data and the reader's selection; a page with a ``chart`` first starts loading
+    the browser's plotly code (see :func:`preload_plotly`)."""
     ensure_router()
+    if chart:
+        preload_plotly()
     loaded = get_dataset()
     if show_data_problems(loaded):
         st.stop()
