@@ -74,9 +74,11 @@ bench: sync  ## benchmarks (under 10 min): writes bench/results.json and bench/R
 REPLICAS ?= $(shell nproc 2>/dev/null || echo 2)
 SERVE_PORT ?= $(if $(filter command line environment,$(origin PORT)),$(PORT),8080)
 EDITOR_PORT ?= 0
+# The address readers use (link previews name it); default: the balancer's own.
+PUBLIC_URL ?=
 
-serve: sync  ## REPLICAS (default: cores) Streamlit processes behind HAProxy on 127.0.0.1:8080
-	$(BIN)/python deploy/serve.py start --replicas $(REPLICAS) --port $(SERVE_PORT) --editor-port $(EDITOR_PORT)
+serve: sync  ## REPLICAS (default: cores) Streamlit processes behind HAProxy on 127.0.0.1:8080, with link previews
+	$(BIN)/python deploy/serve.py start --replicas $(REPLICAS) --port $(SERVE_PORT) --editor-port $(EDITOR_PORT) $(if $(PUBLIC_URL),--public-url $(PUBLIC_URL))
 
 serve-stop:  ## stop what `make serve` started (by the pids in run/)
 	$(if $(wildcard $(BIN)/python),$(BIN)/python,$(PYTHON)) deploy/serve.py stop

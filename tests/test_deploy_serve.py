@@ -8,6 +8,7 @@ Needs Debian's haproxy (`.ci/run` installs it); skipped without it, failing unde
 from __future__ import annotations
 
 import asyncio
+import html.parser
 import json
 import os
 import shutil
@@ -138,6 +139,98 @@ def test_cookie_is_http_only_and_not_cached(cluster: Cluster) -> None:
     _, headers = get(cluster.url + "/")
     assert "httponly" in headers["set-cookie"].lower()
     assert "no-cache" in headers.get("cache-control", "")  # "nocache": CDNs don't keep it
+
+
+class _Head(html.parser.HTMLParser):
+    """A page's <title> and <meta> tags, as a link-preview robot (no JavaScript) reads them."""
+
+    def __init__(self) -> None:
+        super().__init__()
+        self.title, self.meta, self._in_title = "", {}, False
+
+    def handle_starttag(self, tag: str, attrs: list[tuple[str, str | None]]) -> None:
+        found = dict(attrs)
+        self._in_title = tag == "title"
+        key = found.get("property") or found.get("name")
+        if tag == "meta" and key:
+            self.meta[key] = found.get("content") or ""
+
+    def handle_endtag(self, tag: str) -> None:
+        self._in_title = False
+
+    def handle_data(self, data: str) -> None:
+        self.title += data if self._in_title else ""
+
+
+def fetch(url: str, accept: str | None) -> tuple[int, dict[str, str], bytes]:
+    request = urllib.request.Request(url, headers={"Accept": accept} if accept else {})
+    with urllib.request.urlopen(request, timeout=20) as response:
+        headers = {k.lower(): v for k, v in response.headers.items()}
+        return response.status, headers, response.read()
+
+
+def preview(body: bytes) -> _Head:
+    parsed = _Head()
+    parsed.feed(body.decode("utf-8"))
+    return parsed
+
+
+def test_each_pages_html_request_gets_its_link_preview(cluster: Cluster) -> None:
+    """`serve.py start` wrote the shells and cards and HAProxy serves them: a robot asking
+    for /map (Accept: text/html, no JavaScript) reads the map's own title, description and
+    image; the image is there; a deep link keeps its query string."""
+    from dashlib.data.dataset import load
+    from dashlib.publish.shells import page_meta
+
+    browser_accept = "text/html,application/xhtml+xml,application/xml;q=0.9,*/*;q=0.8"
+    metas = page_meta(load(REPO / "data"))
+    canonical = {m.file: m.path for m in reversed(metas)}  # "/" and "/overview": one page
+    for meta in metas:
+        query = "?country=UKR&date=2014-03-18" if meta.path == "map" else ""
+        status, headers, body = fetch(f"{cluster.url}/{meta.path}{query}", browser_accept)
+        page = preview(body)
+        assert status == 200 and headers["content-type"].startswith("text/html"), meta.path
+        assert page.title == meta.title != "Streamlit", meta.path
+        assert page.meta["description"] == meta.description, meta.path
+        assert page.meta["og:image"] == f"{cluster.url}/app/static/previews/{meta.image}"
+        assert page.meta["og:url"] == f"{cluster.url}/{canonical[meta.file]}"
+        assert b"<script" in body  # Streamlit's own app script: the page still runs
+        status, headers, image = fetch(page.meta["og:image"], "image/*")
+        assert status == 200 and image.startswith(b"\x89PNG"), page.meta["og:image"]
+    # Anything that is not a page's HTML request still reaches the app.
+    _, headers, body = fetch(cluster.url + "/map", None)
+    assert preview(body).title == "Streamlit" and "x-dashlib-replica" in headers
+    _, _, body = fetch(cluster.url + "/nowhere", browser_accept)
+    assert preview(body).title == "Streamlit"
+
+
+@pytest.mark.browser
+def test_a_deep_link_served_from_its_shell_still_draws(cluster: Cluster) -> None:
+    from playwright.sync_api import sync_playwright
+
+    from tools.browser import CHROMIUM, CHROMIUM_ARGS
+
+    if not CHROMIUM.exists():
+        pytest.skip(f"{CHROMIUM} not found")
+    with sync_playwright() as pw:
+        browser = pw.chromium.launch(executable_path=str(CHROMIUM), args=CHROMIUM_ARGS)
+        try:
+            tab = browser.new_page(viewport={"width": 1280, "height": 900})
+            response = tab.goto(cluster.url + "/map?country=UKR")
+            assert response is not None and "x-dashlib-replica" not in response.headers
+            assert "Map of Russian deployments" in response.text()  # the shell answered
+            chart = tab.locator('[data-testid="stPlotlyChart"] .main-svg').first
+            chart.wait_for(state="visible", timeout=90_000)
+            tab.wait_for_function(
+                "[...document.querySelectorAll('.gtitle')].some(t => /Ukraine/.test("
+                "t.textContent))",
+                timeout=60_000,
+            )
+            assert "country=UKR" in tab.url
+            og = tab.locator('meta[property="og:image"]').get_attribute("content")
+            assert og == f"{cluster.url}/app/static/previews/map-social.png"
+        finally:
+            browser.close()
 
 
 def test_readers_over_websockets_through_the_balancer(cluster: Cluster) -> None:

@@ -13,6 +13,7 @@ import pytest
 
 from dashlib.data.dataset import Dataset, files_signature, load
 from dashlib.figures import build_map_animation, build_map_figure, build_timeline_figure
+from dashlib.figures.map_animation import frame_state
 from dashlib.figures.map_sites import MAX_SITE_MARKERS
 from dashlib.figures.theme import KIND_LABELS
 from dashlib.figures.timeline import MAX_EVENT_MARKERS
@@ -66,36 +67,34 @@ def test_animation_frames_only_move_markers_and_hovers_stay_aligned(shipped: Dat
     built = build_map_animation(shipped, Selection(), TODAY)
     fig = json.loads(pio.to_json(built, validate=False))
     index = {i for i, t in enumerate(built.data) if str(t.uid).startswith("sites-")}
-    site_traces = [t for i, t in enumerate(fig["data"]) if i in index]
-    for trace in site_traces:
+    site_traces = {i: t for i, t in enumerate(fig["data"]) if i in index}
+    for trace in site_traces.values():
         assert len(trace["lon"]) == len(trace["hovertext"]) == len(trace["customdata"])
     frames = fig["frames"]
-    assert [f["name"] for f in frames][0] == "1991-12-31" and frames[-1]["name"] == str(TODAY)
+    assert frames[0]["name"] == "1991-01-01" and frames[-1]["name"] == str(TODAY)
+    # What each year's last frame leaves on the chart (frames carry only what changed).
     positions = {f["name"][:4]: f for f in frames}
+    states = {year: frame_state(frames, f["name"]) for year, f in positions.items()}
     # In 1991 Russia had no foreign deployment in the data that started later: fewer visible.
     visible = {
-        name: sum(
-            v is not None
-            for d, i in zip(f["data"], f["traces"], strict=True)
-            if i in index
-            for v in d["lon"]
-        )
-        for name, f in positions.items()
+        year: sum(v is not None for i, d in state.items() if i in index for v in d["lon"])
+        for year, state in states.items()
     }
     assert visible["1991"] < visible["2026"]
     for frame in frames:
-        site_data = [d for d, i in zip(frame["data"], frame["traces"], strict=True) if i in index]
-        for data, trace in zip(site_data, site_traces, strict=True):
-            assert set(data) == {"type", "lon", "lat"}  # no repeated hover text per frame
-            assert len(data["lon"]) == len(trace["lon"])
+        for data, i in zip(frame["data"], frame["traces"], strict=True):
+            if i in index:
+                assert set(data) == {"type", "lon", "lat"}  # no repeated hover text per frame
+                assert len(data["lon"]) == len(site_traces[i]["lon"])
     # Each frame's heading shows its own date; the source line's "checked" date does not move.
     checked = f"checked {shipped.last_updated:%d %b %Y}"
     assert all(checked in f["layout"]["title"]["text"] for f in frames)
-    assert "31 Dec 2000" in positions["2000"]["layout"]["title"]["text"]
+    last_2000 = dt.date.fromisoformat(positions["2000"]["name"])
+    assert f"{last_2000:%-d %b %Y}" in positions["2000"]["layout"]["title"]["text"]
     # The Crimea/Kherson sites exist in 2026 but not in 1991: a hover never describes a site
     # that the frame does not show, because invisible markers have no coordinates.
-    first = positions["1991"]["data"]
-    assert any(v is None for d in first if d["type"] == "scattergeo" for v in d["lon"])
+    first = [d for i, d in states["1991"].items() if i in index]
+    assert any(v is None for d in first for v in d["lon"])
 
 
 def test_many_sites_are_grouped_into_cells(big: Dataset) -> None:

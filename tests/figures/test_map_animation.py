@@ -1,4 +1,6 @@
-"""The animated map: every date-dependent layer changes in every frame, found by uid."""
+"""The animated map: every date-dependent layer changes in every frame, found by uid; the
+frames step like the app's Play, so short operations show; each frame carries only what
+changed, and merged along its baseframe chain it is that day's map."""
 
 from __future__ import annotations
 
@@ -9,12 +11,20 @@ from typing import Any
 
 import pandas as pd
 import plotly.io as pio
+import plotly.utils
 import pytest
 
 from dashlib.data.dataset import Dataset, load
-from dashlib.figures.map import build_map_figure
-from dashlib.figures.map_animation import animation_days, build_map_animation, frame_index
+from dashlib.figures.map import MapContext, build_map_figure, day_layers
+from dashlib.figures.map_animation import (
+    animation_days,
+    build_map_animation,
+    frame_index,
+    frame_state,
+    undated,
+)
 from dashlib.query.selection import Selection
+from dashlib.query.timesteps import map_steps
 
 TODAY = dt.date(2026, 6, 1)
 DYNAMIC = {"status-war", "status-presence", "status-none", "status-russia", "crimea",
@@ -27,11 +37,12 @@ def ds(data_dir: Path) -> Dataset:
 
 
 def _frames(fig: Any) -> dict[str, dict[str, Any]]:
-    """Per frame name: the frame's data by the uid of the trace it updates."""
+    """Per frame name: what the chart shows once plotly has applied that frame (the frame
+    merged along its baseframe chain), by the uid of each trace."""
     uid_of = {i: uid for uid, i in frame_index(fig).items()}
     spec = json.loads(pio.to_json(fig, validate=False))
     return {
-        f["name"]: {uid_of[i]: d for d, i in zip(f["data"], f["traces"], strict=True)}
+        f["name"]: {uid_of[i]: d for i, d in frame_state(spec["frames"], f["name"]).items()}
         for f in spec["frames"]
     }
 
@@ -49,13 +60,14 @@ def test_every_dated_layer_is_in_every_frame(ds: Dataset) -> None:
 
 
 def test_1991_frame_draws_nothing_dated_after_1991(ds: Dataset) -> None:
-    frames = _frames(build_map_animation(ds, Selection(), TODAY))
+    days = [dt.date(1991, 12, 31), TODAY]
+    frames = _frames(build_map_animation(ds, Selection(), TODAY, frame_dates=days))
     first = frames["1991-12-31"]
     assert first["crimea"]["locations"] == []  # occupied only from 2014
     sites = ds.deployments
     later = set(sites.loc[sites["start"] > "1991-12-31", "site_id"])
     early = set(sites.loc[sites["start"] <= "1991-12-31", "site_id"])
-    fig = build_map_animation(ds, Selection(), TODAY)
+    fig = build_map_animation(ds, Selection(), TODAY, frame_dates=days)
     ids = {t.uid: list(t.customdata) for t in fig.data if str(t.uid).startswith("sites-")}
     drawn = {
         site
@@ -102,14 +114,14 @@ def test_static_map_of_a_day_is_that_frame(ds: Dataset) -> None:
 )
 def test_frame_dates_match_the_slider(ds: Dataset, days: list[dt.date] | None) -> None:
     spec = json.loads(pio.to_json(build_map_animation(ds, Selection(), TODAY, frame_dates=days)))
-    expected = days or animation_days(TODAY)
+    expected = days or map_steps(ds, TODAY)  # the app's Play steps (TODAY is the last)
     names = [f["name"] for f in spec["frames"]]
     assert names == [d.isoformat() for d in expected]
     steps = spec["layout"]["sliders"][0]["steps"]
     assert [s["args"][0][0] for s in steps] == names
     for step, day in zip(steps, expected, strict=True):
-        label = str(day.year) if days is None else f"{day:%-d %b %Y}"
-        assert step["label"] == label
+        assert step["label"] == f"{day:%-d %b %Y}"
+        assert date_of(step["label"]) == day
     for frame, day in zip(spec["frames"], expected, strict=True):
         assert f"{day:%-d %b %Y}" in frame["layout"]["title"]["text"]
 
@@ -123,8 +135,8 @@ def test_frames_find_their_traces_by_uid_whatever_the_order(ds: Dataset) -> None
         for frame in spec["frames"]:
             for data, i in zip(frame["data"], frame["traces"], strict=True):
                 assert data["type"] == spec["data"][i]["type"]
-            crimea = frame["traces"].index(index["crimea"])
-            assert set(frame["data"][crimea]["locations"]) <= {"crimea"}
+            state = frame_state(spec["frames"], frame["name"])
+            assert set(state[index["crimea"]]["locations"]) <= {"crimea"}
         assert fig.data[index["crimea"]].featureidkey == "properties.territory_id"
 
 
@@ -153,3 +165,62 @@ def test_the_acled_layer_changes_with_the_frames(tmp_path: Path) -> None:
     before, after = (frames[d.isoformat()]["acled"] for d in days)
     assert _drawn(before) == 0 < _drawn(after)  # the 12 months up to each frame's date
     assert before["name"] != after["name"]  # the legend names each frame's period
+
+
+def date_of(label: str) -> dt.date:
+    return dt.datetime.strptime(label, "%d %b %Y").date()
+
+
+def test_frames_default_to_the_apps_play_steps(ds: Dataset) -> None:
+    """The app's Play steps, plus the day the map opens on when it is not one of them."""
+    assert animation_days(ds, TODAY) == map_steps(ds, TODAY)
+    odd = dt.date(2003, 5, 17)
+    assert odd not in map_steps(ds, TODAY)
+    fig = build_map_animation(ds, Selection(as_of=odd), TODAY)
+    spec = json.loads(pio.to_json(fig, validate=False))
+    assert [f["name"] for f in spec["frames"]] == [
+        d.isoformat() for d in sorted({*map_steps(ds, TODAY), odd})
+    ]
+    active = spec["layout"]["sliders"][0]["active"]
+    assert spec["layout"]["sliders"][0]["steps"][active]["name"] == odd.isoformat()
+
+
+def test_each_frame_carries_only_what_changed_and_merges_to_that_day(ds: Dataset) -> None:
+    fig = build_map_animation(ds, Selection(), TODAY)
+    spec = json.loads(pio.to_json(fig, validate=False))
+    frames = spec["frames"]
+    uid_of = {i: uid for uid, i in frame_index(fig).items()}
+    ctx = MapContext.of(ds, Selection(), TODAY, height=760, extra_top=92)
+    assert "baseframe" not in frames[0]
+    for before, frame in zip(frames, frames[1:], strict=False):
+        assert frame["baseframe"] == before["name"]
+        previous = frame_state(frames, before["name"])
+        for data, i in zip(frame["data"], frame["traces"], strict=True):
+            assert previous.get(i) != data, (frame["name"], uid_of[i])  # nothing resent
+    # Merged along the chain, every frame is that day's map, layer by layer.
+    for frame in frames:
+        day = dt.date.fromisoformat(frame["name"])
+        state = {uid_of[i]: d for i, d in frame_state(frames, frame["name"]).items()}
+        layers = day_layers(ctx, day)
+        assert set(state) == {uid for uid in layers if uid in frame_index(fig)}
+        for uid, data in state.items():
+            for key in ("locations", "lon", "lat", "z", "customdata"):
+                if key in data:
+                    assert data[key] == _plain(layers[uid][key]), (day, uid, key)
+            if uid.startswith("status-"):
+                assert data["text"] == undated(layers[uid]["text"], day)
+    assert sum(len(f["data"]) for f in frames) < len(frames) * len(DYNAMIC) / 2
+
+
+def _plain(values: Any) -> Any:
+    """Values as they reach the page's JSON (numpy numbers, NaN as null)."""
+    return json.loads(json.dumps(list(values), cls=plotly.utils.PlotlyJSONEncoder))
+
+
+def test_status_hover_leaves_the_date_to_the_heading(ds: Dataset) -> None:
+    """A state's hover in the animation names its status, not the day (the heading does)."""
+    day = dt.date(2014, 3, 31)
+    fig = build_map_animation(ds, Selection(as_of=day), TODAY, frame_dates=[day, TODAY])
+    hovers = [h for t in fig.data if str(t.uid).startswith("status-") for h in t.text]
+    assert hovers and not [h for h in hovers if "2014" in h or "Mar" in h]
+    assert f"{day:%-d %b %Y}" in fig.layout.title.text

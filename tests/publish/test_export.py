@@ -255,6 +255,40 @@ def test_gallery_embed_code_follows_cli_selection(tmp_path: Path) -> None:
     assert not (out / "map-ukr.html").exists()  # --country: the selection is the view
 
 
+def gallery_titles(path: Path) -> dict[str, str]:
+    """The iframe ``title`` of every embed code in the gallery, by textarea id."""
+    text = path.read_text(encoding="utf-8")
+    out = {}
+    for ident, body in re.findall(r'<textarea id="([^"]+)"[^>]*>(.*?)</textarea>', text, re.S):
+        found = re.search(r'<iframe [^>]*title="([^"]*)"', html.unescape(body))
+        assert found, body
+        out[ident] = html.unescape(found.group(1))
+    return out
+
+
+def test_live_app_codes_are_dated_only_when_the_selection_fixes_the_date(
+    tmp_path: Path,
+) -> None:
+    """The live /map embed shows the day a reader opens it: its title names no export date."""
+    undated, dated = tmp_path / "undated", tmp_path / "dated"
+    for out, extra in ((undated, []), (dated, ["--date", "2014-03-18"])):
+        done = run_cli(
+            str(out), "--data", str(FIXTURES / "valid"), "--no-images", "--base-url", BASE_URL,
+            "--country", "UKR", *extra,
+        )  # fmt: skip
+        assert done.returncode == 0, done.stderr
+    day = re.compile(r"\b\d{1,2} (Jan|Feb|Mar|Apr|May|Jun|Jul|Aug|Sep|Oct|Nov|Dec)[a-z]* \d{4}")
+    titles = gallery_titles(undated / "index.html")
+    assert titles["map-app"] and titles["timeline-app"]
+    for ident, title in titles.items():
+        if ident.endswith("-app"):
+            assert not day.search(title), (ident, title)
+            assert "Ukraine" in title, (ident, title)  # it still names the view
+    assert day.search(titles["map-hosted"])  # the exported file is fixed at its date
+    fixed = gallery_titles(dated / "index.html")
+    assert "18 Mar 2014" in fixed["map-app"], fixed["map-app"]
+
+
 def test_gallery_writes_live_app_codes_only_for_a_given_base_url(tmp_path: Path) -> None:
     out = tmp_path / "out"
     done = run_cli(str(out), "--data", str(FIXTURES / "valid"), "--no-images")

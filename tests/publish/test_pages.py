@@ -13,6 +13,7 @@ from pathlib import Path
 from types import SimpleNamespace
 from typing import Any, cast
 
+import pandas as pd
 import plotly.graph_objects as go
 import pytest
 
@@ -80,7 +81,11 @@ def test_standalone_page_shows_hostile_text_as_text(text: str) -> None:
 
 
 def gallery(text: str, out_dir: Path, base_url: str) -> str:
-    ds = cast(Dataset, SimpleNamespace(version=text, last_updated=dt.date(2026, 11, 27)))
+    countries = pd.DataFrame({"iso3": ["UKR"], "name": [text]})  # the live code's title
+    ds = cast(
+        Dataset,
+        SimpleNamespace(version=text, last_updated=dt.date(2026, 11, 27), countries=countries),
+    )
     charts = [
         Chart("map" + text.replace("/", ""), "map", Selection(), text),
         Chart("timeline", "timeline", Selection(countries=("UKR",)), text),

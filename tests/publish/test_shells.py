@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import datetime as dt
 import html.parser
+import re
 import shutil
 import subprocess
 import time
@@ -22,7 +23,7 @@ from dashlib.publish.shells import (
 )
 from tools.browser import CHROMIUM, CHROMIUM_ARGS, free_port, start_app
 
-from conftest import FIXTURES, missing_tool
+from conftest import FIXTURES, edit, missing_tool
 
 TODAY = dt.date(2026, 11, 27)
 
@@ -66,7 +67,7 @@ def test_each_page_has_its_own_title_description_and_image() -> None:
     ds = load(FIXTURES / "valid")
     index = streamlit_index()
     seen = set()
-    for meta in page_meta(ds, TODAY):
+    for meta in page_meta(ds):
         page = head(shell_html(index, meta, "https://reach.example.org/", "https://cdn.example/e/"))
         assert page.title == meta.title and page.title != "Streamlit"
         assert page.meta["description"] == meta.description and len(meta.description) <= 200
@@ -81,9 +82,36 @@ def test_each_page_has_its_own_title_description_and_image() -> None:
 
 def test_values_are_escaped() -> None:
     ds = load(FIXTURES / "valid")
-    meta = page_meta(ds, TODAY)[2]
+    meta = page_meta(ds)[2]
     shell = shell_html(streamlit_index(), meta, 'https://x.org/"><script>', "https://x.org/")
     assert '"><script>' not in shell and "&quot;&gt;&lt;script&gt;" in shell
+
+
+DAY = re.compile(
+    r"\b(\d{1,2} )?(January|February|March|April|May|June|July|August|September|October|"
+    r"November|December|Jan|Feb|Mar|Apr|Jun|Jul|Aug|Sep|Oct|Nov|Dec) \d{4}"
+)
+
+
+def test_descriptions_count_as_of_the_datas_last_check_not_today(data_dir: Path) -> None:
+    """A shell written once must not lie tomorrow: the only day a description names is the
+    day the data was last checked, and the counts are that day's."""
+    from dashlib.query.summaries import key_figures
+
+    ds = load(FIXTURES / "valid")
+    checked = f"{ds.last_updated:%-d %B %Y}"
+    metas = {m.path: m for m in page_meta(ds)}
+    for meta in metas.values():
+        days = {m.group(0) for m in DAY.finditer(meta.description)}
+        assert days <= {checked}, (meta.path, meta.description)
+    figures = key_figures(ds, ds.last_updated)
+    assert f"{figures['sites_active']} sites active as of {checked}" in metas["map"].description
+    # An earlier last check (every source accessed by then) moves the date with it.
+    earlier = dt.date(2026, 10, 15)
+    for accessed in sorted(set(ds.sources["accessed"].astype(str))):
+        edit(data_dir / "sources.csv", f",{accessed},", f",{earlier.isoformat()},", count=9)
+    moved = {m.path: m for m in page_meta(load(data_dir))}
+    assert f"as of {earlier:%-d %B %Y}" in moved["map"].description
 
 
 @pytest.mark.browser
@@ -97,7 +125,7 @@ def test_haproxy_serves_the_shells_and_the_app_still_runs(tmp_path: Path) -> Non
     ds = load(FIXTURES / "valid")
     port = free_port()
     base = f"http://127.0.0.1:{port}"
-    write_shells(ds, tmp_path / "shells", base, base + "/embeds", TODAY)
+    write_shells(ds, tmp_path / "shells", base, base + "/embeds")
     app = start_app(FIXTURES / "valid", tmp_path / "streamlit.log")
     config = tmp_path / "haproxy.cfg"
     config.write_text(
@@ -105,8 +133,7 @@ def test_haproxy_serves_the_shells_and_the_app_still_runs(tmp_path: Path) -> Non
         "  timeout server 60s\n  timeout tunnel 1h\n"
         f"frontend web\n  bind 127.0.0.1:{port}\n"
         + "".join(
-            f"  {line}\n"
-            for line in haproxy_rules(ds, str(tmp_path / "shells"), TODAY).splitlines()
+            f"  {line}\n" for line in haproxy_rules(ds, str(tmp_path / "shells")).splitlines()
         )
         + "  default_backend app\n"
         f"backend app\n  server s1 127.0.0.1:{app.port}\n",

@@ -95,9 +95,10 @@ def chart_table(ds: Dataset, chart: Chart, today: dt.date) -> pd.DataFrame:
     if chart.kind == "map":
         return sites_table(ds, chart.selection, today)
     if chart.kind == "map-animated":  # every site shown in any frame
+        start = chart.selection.as_of_or(today)
         frames = [
             sites_table(ds, chart.selection.with_(as_of=day), today)
-            for day in animation_days(today)
+            for day in animation_days(ds, today, start)
         ]
         return pd.concat(frames, ignore_index=True).drop_duplicates().reset_index(drop=True)
     return timeline_table(ds, chart.selection, today)

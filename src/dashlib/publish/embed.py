@@ -65,6 +65,9 @@ RESIZE_LISTENER_JS = (
 )
 
 PLOTLY_CONFIG: dict[str, Any] = {
+    # No toolbar on exported pages: on a phone it sat over the chart's title (the gallery
+    # offers the PNG; the app hides it too, ui/components.py).
+    "displayModeBar": False,
     "displaylogo": False,
     "responsive": True,
     "modeBarButtonsToRemove": ["lasso2d", "select2d"],

@@ -33,6 +33,7 @@ from dashlib.publish.embed import (
     iframe_snippet,
 )
 from dashlib.publish.images import ARTICLE_WIDTH
+from dashlib.query.summaries import view_title
 
 # Without the app's public address the gallery writes no live-app embed code (an iframe at
 # localhost would embed nothing for a story's readers) and says how to get them.
@@ -183,9 +184,22 @@ def web_url(url: str) -> str:
     return url if urlsplit(url).scheme in ("http", "https") else "#"
 
 
-def card(chart: Chart, fig: go.Figure, out_dir: Path, base_url: str | None) -> Card:
+def live_title(ds: Dataset, chart: Chart) -> str:
+    """The live app's iframe ``title`` for ``chart``: the view's name, dated only when the
+    selection fixes the date (the live map otherwise shows whatever day the reader opens it,
+    so the export's date would be wrong from the next day).
+
+    The exported file's code keeps the figure's own title: that file is fixed at its date.
+    """
+    name = view_title(ds, chart.selection, chart.page)
+    day = chart.selection.as_of
+    return f"{name}, {day:%-d %b %Y}" if day is not None and chart.page == "map" else name
+
+
+def card(chart: Chart, fig: go.Figure, out_dir: Path, base_url: str | None, ds: Dataset) -> Card:
     """The gallery card of ``chart``: its preview, the files written, its embed codes (the
-    live app's only when the app's public ``base_url`` is known)."""
+    live app's only when the app's public ``base_url`` is known, titled by
+    :func:`live_title`)."""
     meta: Mapping[str, Any] = fig.layout.meta or {}
     height = int(fig.layout.height or 600)
     title = str(meta.get("title") or chart.label)
@@ -207,7 +221,9 @@ def card(chart: Chart, fig: go.Figure, out_dir: Path, base_url: str | None) -> C
         files=files,
         hosted=iframe_code(f"{n}.html", title, height),
         app=(
-            iframe_snippet(base_url, chart.page, chart.selection, title, height + 60)
+            iframe_snippet(
+                base_url, chart.page, chart.selection, live_title(ds, chart), height + 60
+            )
             if base_url
             else None
         ),
@@ -231,7 +247,7 @@ def gallery_html(
         last_updated=f"{ds.last_updated:%d %B %Y}",
         mode="plotly.js inlined (works offline)" if offline else "plotly.js from its CDN",
         credit=theme.CREDIT,
-        cards=[card(c, figures[c.name], out_dir, base_url) for c in charts],
+        cards=[card(c, figures[c.name], out_dir, base_url, ds) for c in charts],
         no_base_url_note=None if base_url else NO_BASE_URL_NOTE,
         article_width=ARTICLE_WIDTH,
         css=Markup(GALLERY_CSS),

@@ -8,30 +8,34 @@ and style links are the running server's) with the page's ``<title>``, descripti
 link and Open Graph / Twitter card tags. A browser then runs the app exactly as from
 Streamlit's own page; a robot reads the tags.
 
-The descriptions hold counts from the data: write the shells again after a data update. Write
-the shells at deploy time, after ``python -m dashlib export`` has written the social
-cards (``map-social.png``, ``timeline-social.png``) to where ``--images-url`` points::
+The descriptions hold counts from the data, stated "as of" the day the data was last checked
+(``Dataset.last_updated``), never "today": a shell written once stays true. ``make serve``
+(``deploy/serve.py start``) writes them at every start, with the two social cards they point
+at (``map-social.png``, ``timeline-social.png``, drawn for that same day) in
+``static/previews/`` (served by Streamlit at ``/app/static/previews/``), and the HAProxy
+lines that serve them. By hand::
 
-    python -m dashlib.publish.shells build/shells \\
-        --base-url https://reach.example.org --images-url https://reach.example.org/embeds/
+    python -m dashlib.publish.shells build/shells \
+        --base-url https://reach.example.org \
+        --images-url https://reach.example.org/app/static/previews \
+        --cards static/previews --rules build/shells/haproxy.rules
 
-HAProxy (2.2 or later) serves them itself, in the frontend, before the Streamlit backends;
-``--haproxy FOLDER`` prints the lines (one per page: ``file`` takes no expression)::
+HAProxy (2.2 or later) serves them itself, in the frontend, before the Streamlit backends,
+one line per page (``file`` takes no expression; ``METH_GET`` is GET or HEAD)::
 
     acl wants_html req.hdr(accept) -m sub text/html
-    http-request return status 200 content-type "text/html; charset=utf-8" \\
-        file /srv/reach/shells/map.html if { path /map } wants_html
+    http-request return status 200 content-type "text/html; charset=utf-8" \
+        file /srv/reach/shells/map.html if METH_GET { path /map } wants_html
     ...
 
 Only the page's HTML is answered this way (its websocket, scripts and data still reach
 Streamlit), and the query string stays in the browser: the app reads ``?country=…`` as
-usual. Tested with HAProxy 2.6 in tests/test_shells.py.
+usual. Tested with HAProxy 2.6 in tests/publish/test_shells.py and tests/test_deploy_serve.py.
 """
 
 from __future__ import annotations
 
 import argparse
-import datetime as dt
 import html
 import re
 import sys
@@ -71,10 +75,12 @@ def _shorten(text: str, limit: int = DESCRIPTION_CHARS) -> str:
     return out
 
 
-def page_meta(ds: Dataset, today: dt.date) -> list[PageMeta]:
-    """Title, description and image of every public page, from the data itself."""
+def page_meta(ds: Dataset) -> list[PageMeta]:
+    """Title, description and image of every public page, from the data itself, counted on
+    the day the data was last checked (so no description says "today" and goes stale)."""
     everything = Selection()
-    figures = key_figures(ds, today)
+    as_of = ds.last_updated
+    figures = key_figures(ds, as_of)
     standfirst = (
         "Since the Soviet Union broke up in 1991, Russian troops have fought, kept the peace, "
         f"occupied land or kept bases in {figures['countries_with_presence']} of the 14 other "
@@ -89,9 +95,10 @@ def page_meta(ds: Dataset, today: dt.date) -> list[PageMeta]:
             "map",
             f"Map of Russian deployments · {SITE_NAME}",
             _shorten(
-                "Where Russian forces are deployed across the former Soviet Union, from 1991 "
-                f"to today: {figures['sites_active']} sites active on {today:%-d %B %Y} and "
-                f"{figures['interventions']} interventions since 1991, each with its sources."
+                "Where Russian forces have been deployed across the former Soviet Union since "
+                f"1991: {figures['interventions']} interventions, and "
+                f"{figures['sites_active']} sites active as of {as_of:%-d %B %Y} (when the "
+                "data was last checked), each with its sources."
             ),
             "map-social.png",
         ),
@@ -99,7 +106,7 @@ def page_meta(ds: Dataset, today: dt.date) -> list[PageMeta]:
             "timeline",
             "timeline",
             f"Timeline of interventions · {SITE_NAME}",
-            _shorten(timeline_summary(ds, everything, today)),
+            _shorten(timeline_summary(ds, everything, as_of)),
             "timeline-social.png",
         ),
         PageMeta(
@@ -170,14 +177,12 @@ def shell_html(index: str, meta: PageMeta, base_url: str, images_url: str) -> st
     return shell
 
 
-def write_shells(
-    ds: Dataset, out: Path, base_url: str, images_url: str, today: dt.date | None = None
-) -> list[Path]:
+def write_shells(ds: Dataset, out: Path, base_url: str, images_url: str) -> list[Path]:
     """One shell per page file in ``out``; returns the files written."""
     index = streamlit_index()
     out.mkdir(parents=True, exist_ok=True)
     written: list[Path] = []
-    for meta in page_meta(ds, today or dt.date.today()):
+    for meta in page_meta(ds):
         path = out / f"{meta.file}.html"
         if path in written:
             continue
@@ -186,15 +191,39 @@ def write_shells(
     return written
 
 
-def haproxy_rules(ds: Dataset, folder: str, today: dt.date | None = None) -> str:
-    """The HAProxy lines serving the shells in ``folder`` for the pages' HTML requests."""
+def haproxy_rules(ds: Dataset, folder: str) -> str:
+    """The HAProxy lines serving the shells in ``folder`` for the pages' GET (or HEAD)
+    requests that accept HTML; everything else goes on to the app."""
     lines = ["acl wants_html req.hdr(accept) -m sub text/html"]
-    for meta in page_meta(ds, today or dt.date.today()):
+    for meta in page_meta(ds):
         lines.append(
             'http-request return status 200 content-type "text/html; charset=utf-8" '
-            f"file {folder.rstrip('/')}/{meta.file}.html if {{ path /{meta.path} }} wants_html"
+            f"file {folder.rstrip('/')}/{meta.file}.html "
+            f"if METH_GET {{ path /{meta.path} }} wants_html"
         )
     return "\n".join(lines)
+
+
+def write_cards(ds: Dataset, out: Path, browser: str | None = None) -> list[Path]:
+    """The social cards the shells point at (``map-social.png``, ``timeline-social.png``):
+    the export's cards of the map and the timeline, drawn for the day the data was last
+    checked (as the descriptions count). Raises :class:`~dashlib.publish.images.ChromiumMissing`
+    without Chromium."""
+    from dashlib.publish.catalogue import build_figure, chart_list
+    from dashlib.publish.images import image_jobs, render_images
+
+    out.mkdir(parents=True, exist_ok=True)
+    wanted = {meta.image for meta in page_meta(ds)}
+    batches = {}
+    for chart in chart_list(ds, Selection()):
+        if f"{chart.name}-social.png" in wanted:
+            fig = build_figure(ds, chart, ds.last_updated)
+            jobs = image_jobs(fig, out / chart.name)
+            batches[chart.name] = [j for j in jobs if str(j["path"]).endswith("-social.png")]
+    _, _, errors = render_images(batches, browser)
+    if errors:
+        raise RuntimeError("social cards not written: " + "; ".join(errors))
+    return [out / name for name in sorted(wanted)]
 
 
 def main(argv: list[str] | None = None) -> int:
@@ -204,12 +233,26 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--images-url", required=True, help="where the social cards are")
     parser.add_argument("--data", type=Path, default=None)
     parser.add_argument("--haproxy", default=None, help="print HAProxy rules for this folder")
+    parser.add_argument("--rules", type=Path, default=None, help="write HAProxy rules here")
+    parser.add_argument("--cards", type=Path, default=None, help="draw the social cards here")
     args = parser.parse_args(argv)
     ds = load(args.data or paths.data_dir())
     for path in write_shells(ds, args.out, args.base_url, args.images_url):
         print(path)
+    if args.rules:
+        args.rules.write_text(haproxy_rules(ds, str(args.out.resolve())) + "\n", encoding="utf-8")
+        print(args.rules)
     if args.haproxy:
         print(haproxy_rules(ds, args.haproxy))
+    if args.cards:
+        from dashlib.publish.images import ChromiumMissing
+
+        try:
+            for path in write_cards(ds, args.cards):
+                print(path)
+        except (ChromiumMissing, RuntimeError) as err:
+            print(f"shells: {err}", file=sys.stderr)
+            return 3
     return 0
 
 
