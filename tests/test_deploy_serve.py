@@ -265,7 +265,9 @@ def test_a_killed_replica_leaves_rotation_within_seconds(cluster: Cluster) -> No
 def test_stop_ends_every_process_by_pid(tmp_path: Path) -> None:
     run_dir = tmp_path / "run"
     port = free_port()
-    started = serve("start", "--replicas", "1", "--port", str(port), "--run-dir", str(run_dir))
+    started = serve(  # link previews are the module cluster's (they draw cards in Chromium)
+        "start", "--replicas", "1", "--port", str(port), "--run-dir", str(run_dir), "--no-previews"
+    )
     assert started.returncode == 0, started.stderr
     pids = [int(p.read_text()) for p in run_dir.glob("*.pid")]
     assert len(pids) == 2
@@ -306,7 +308,15 @@ def shared_data(tmp_path_factory: pytest.TempPathFactory) -> Iterator[tuple[Clus
     port = free_port()
     env = {**os.environ, "DASHLIB_DATA_DIR": str(folder)}
     started = serve(
-        "start", "--replicas", "2", "--port", str(port), "--run-dir", str(run_dir), env=env
+        "start",
+        "--replicas",
+        "2",
+        "--port",
+        str(port),
+        "--run-dir",
+        str(run_dir),
+        "--no-previews",
+        env=env,
     )
     assert started.returncode == 0, started.stdout + started.stderr
     try:
@@ -353,6 +363,7 @@ def test_the_editor_only_on_its_own_port(tmp_path: Path) -> None:
         "DASHLIB_EDITOR_PASSWORD_HASH": hash_password("s3cret-pass"),
     }
     args = ["--replicas", "1", "--port", str(port), "--editor-port", str(editor_port)]
+    args.append("--no-previews")
     started = serve("start", *args, "--run-dir", str(run_dir), env=env)
     assert started.returncode == 0, started.stdout + started.stderr
     try:
