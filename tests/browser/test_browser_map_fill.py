@@ -146,7 +146,8 @@ def test_exported_animation_keeps_showing_clear_of_pause(
     page: Any, shipped: Dataset, tmp_path: Path, width: int, dated: bool
 ) -> None:
     """The exported page (plotly.js inlined) on a phone: the slider's "Showing …" label and
-    the Play/Pause buttons never overlap (yearly frames show a year, others a date)."""
+    the Play/Pause buttons never overlap, with the default frames (the app's Play steps) or
+    given ones; both label their frames with a date, the longest label."""
     from dashlib.publish.pages import standalone_html
 
     days = [dt.date(2008, 8, 7), dt.date(2014, 2, 27), dt.date(2022, 1, 6), TODAY]
@@ -163,7 +164,7 @@ def test_exported_animation_keeps_showing_clear_of_pause(
     finally:
         tab.close()
     assert outside == []
-    assert found["text"] == ("Showing 27 Nov 2026" if dated else "Showing 2026")
+    assert found["text"] == "Showing 27 Nov 2026"
     x0, y0, x1, y1 = found["label"]
     assert x1 <= width, found  # not cut at the right
     assert len(found["buttons"]) == 2
