@@ -99,7 +99,7 @@ def map_summary(ds: Dataset, selection: Selection, today: dt.date) -> str:
     status = filters.country_status(ds, day)
     war = status[status["status"] == "war"]["iso3"].tolist()
     present = status[status["status"] == "presence"]["iso3"].tolist()
-    text = [f"Map of the former Soviet Union on {day:%d %B %Y}{_scope(ds, selection)}."]
+    text = [f"Map of the former Soviet Union on {day:%-d %B %Y}{_scope(ds, selection)}."]
     text.append(f"It shows {plural(len(sites), 'active Russian deployment site')}")
     if len(sites):
         by_country = sites["country_iso3"].value_counts(sort=False).sort_values(ascending=False)
