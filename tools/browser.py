@@ -13,6 +13,8 @@ import sys
 import time
 import urllib.error
 import urllib.request
+from collections.abc import Iterator
+from contextlib import contextmanager
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
@@ -198,3 +200,41 @@ def settle(page: Any, ms: int = 500) -> None:
     except Exception:  # noqa: BLE001 - a long-poll or socket may keep it from idling
         pass
     page.wait_for_timeout(ms)
+
+
+PLOTLY_ORIGIN = "http://dashlib.test"  # answered by the tab's route: nothing leaves the machine
+
+
+@contextmanager
+def offline_plotly_tab(html: str, viewport: dict[str, int] | None = None) -> Iterator[Any]:
+    """A Chromium tab on ``html`` served at :data:`PLOTLY_ORIGIN`, which also serves the
+    installed plotly.js at ``/plotly.min.js`` and the project's ``static/`` at
+    ``/app/static/``; fails on leaving if any request went elsewhere."""
+    import plotly
+    from playwright.sync_api import sync_playwright
+
+    plotly_js = Path(plotly.__file__).parent / "package_data" / "plotly.min.js"
+
+    def serve(route: Any) -> None:
+        path = route.request.url[len(PLOTLY_ORIGIN) :].split("?")[0]
+        if path == "/":
+            route.fulfill(body=html, content_type="text/html")
+        elif path == "/plotly.min.js":
+            route.fulfill(path=str(plotly_js), content_type="text/javascript")
+        elif path.startswith("/app/static/"):
+            route.fulfill(path=str(REPO / "static" / path[len("/app/static/") :]))
+        else:
+            route.fulfill(status=404, body="not here")
+
+    with sync_playwright() as pw:
+        browser = pw.chromium.launch(executable_path=str(CHROMIUM), args=CHROMIUM_ARGS)
+        tab = browser.new_page(**({"viewport": viewport} if viewport else {}))
+        outside: list[str] = []
+        tab.route(f"{PLOTLY_ORIGIN}/**", serve)
+        tab.on(
+            "request", lambda r: None if r.url.startswith(PLOTLY_ORIGIN) else outside.append(r.url)
+        )
+        tab.goto(f"{PLOTLY_ORIGIN}/")
+        yield tab
+        assert outside == [], f"requests left the machine: {outside}"
+        browser.close()

@@ -31,13 +31,11 @@ from dashlib.figures.browser import (
     write_served_geojson,
 )
 from dashlib.query.selection import Selection
-from tools.browser import CHROMIUM, CHROMIUM_ARGS, REPO
+from tools.browser import CHROMIUM, REPO, offline_plotly_tab
 
 from conftest import missing_tool
 
 TODAY = dt.date(2026, 11, 27)
-PLOTLY_JS = Path(plotly.__file__).parent / "package_data" / "plotly.min.js"
-ORIGIN = "http://dashlib.test"  # answered by page.route below: nothing leaves the machine
 
 
 @pytest.fixture(scope="module")
@@ -165,34 +163,12 @@ window.drawnState = async function(figA, figB) {  // full layout and traces plot
 </script></body></html>"""
 
 
-def _serve(route: Any) -> None:
-    path = route.request.url[len(ORIGIN) :].split("?")[0]
-    if path == "/":
-        route.fulfill(body=PAGE, content_type="text/html")
-    elif path == "/plotly.min.js":
-        route.fulfill(path=str(PLOTLY_JS), content_type="text/javascript")
-    elif path.startswith("/app/static/"):
-        route.fulfill(path=str(REPO / "static" / path[len("/app/static/") :]))
-    else:
-        route.fulfill(status=404, body="not here")
-
-
 @pytest.fixture(scope="module")
 def page() -> Iterator[Any]:
     if not CHROMIUM.exists():
         missing_tool(f"{CHROMIUM} not found: apt-get install -y chromium")
-    from playwright.sync_api import sync_playwright
-
-    with sync_playwright() as pw:
-        browser = pw.chromium.launch(executable_path=str(CHROMIUM), args=CHROMIUM_ARGS)
-        tab = browser.new_page()
-        outside: list[str] = []
-        tab.route(f"{ORIGIN}/**", _serve)
-        tab.on("request", lambda r: None if r.url.startswith(ORIGIN) else outside.append(r.url))
-        tab.goto(f"{ORIGIN}/")
+    with offline_plotly_tab(PAGE) as tab:
         yield tab
-        assert outside == [], f"requests left the machine: {outside}"
-        browser.close()
 
 
 @pytest.mark.parametrize("name", ["map", "map_animation", "timeline"])

@@ -16,7 +16,6 @@ from collections.abc import Iterator
 from pathlib import Path
 from typing import Any
 
-import plotly
 import plotly.graph_objects as go
 import pytest
 
@@ -24,15 +23,13 @@ from dashlib.data.dataset import Dataset, load
 from dashlib.figures import build_map_animation, build_map_figure
 from dashlib.figures.map import COMPACT_WIDTH_PX, WIDTH_PX
 from dashlib.query.selection import Selection
-from tools.browser import CHROMIUM, CHROMIUM_ARGS, REPO
+from tools.browser import CHROMIUM, REPO, offline_plotly_tab
 
 from conftest import missing_tool
 
 pytestmark = pytest.mark.browser
 
 TODAY = dt.date(2026, 11, 27)
-PLOTLY_JS = Path(plotly.__file__).parent / "package_data" / "plotly.min.js"
-ORIGIN = "http://dashlib.test"  # answered by page.route below: nothing leaves the machine
 PAGE = """<!doctype html><html><body style="margin:0"><div id="a"></div>
 <script src="/plotly.min.js"></script>
 <script>
@@ -52,18 +49,6 @@ window.mapBands = async function(fig, width) {  // px of plot area the map leave
 </script></body></html>"""
 
 
-def _serve(route: Any) -> None:
-    path = route.request.url[len(ORIGIN) :].split("?")[0]
-    if path == "/":
-        route.fulfill(body=PAGE, content_type="text/html")
-    elif path == "/plotly.min.js":
-        route.fulfill(path=str(PLOTLY_JS), content_type="text/javascript")
-    elif path.startswith("/app/static/"):
-        route.fulfill(path=str(REPO / "static" / path[len("/app/static/") :]))
-    else:
-        route.fulfill(status=404, body="not here")
-
-
 @pytest.fixture(scope="module")
 def shipped() -> Dataset:
     return load(REPO / "data")
@@ -73,18 +58,8 @@ def shipped() -> Dataset:
 def page() -> Iterator[Any]:
     if not CHROMIUM.exists():
         missing_tool(f"{CHROMIUM} not found: apt-get install -y chromium")
-    from playwright.sync_api import sync_playwright
-
-    with sync_playwright() as pw:
-        browser = pw.chromium.launch(executable_path=str(CHROMIUM), args=CHROMIUM_ARGS)
-        tab = browser.new_page(viewport={"width": 1000, "height": 900})
-        outside: list[str] = []
-        tab.route(f"{ORIGIN}/**", _serve)
-        tab.on("request", lambda r: None if r.url.startswith(ORIGIN) else outside.append(r.url))
-        tab.goto(f"{ORIGIN}/")
+    with offline_plotly_tab(PAGE, {"width": 1000, "height": 900}) as tab:
         yield tab
-        assert outside == [], f"requests left the machine: {outside}"
-        browser.close()
 
 
 def _bands(page: Any, fig: go.Figure, width: int) -> dict[str, float]:
