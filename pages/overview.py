@@ -33,22 +33,12 @@ else:
     )
 
 left, right = st.columns([3, 2], gap="large")
+phone = is_phone()
 with left:
     # The map first: on a phone it is the first thing under the headline.
     # A column about 450 px wide: the compact labels fit it on every screen.
     # Drawn for the column's width (a phone's, or 460 px at 1280) and kept at it.
-    phone = is_phone()
-    with st.container(width="stretch" if phone else charts.OVERVIEW_MAP_PX):
-        show_chart(
-            charts.overview_map(
-                ds,
-                ctx.sel,
-                ctx.today,
-                compact=True,
-                width=None if phone else charts.OVERVIEW_MAP_PX,
-            ),
-            "overview_map",
-        )
+    map_box = st.container(width="stretch" if phone else charts.OVERVIEW_MAP_PX)
     st.page_link(
         "pages/map.py",
         label="Explore the full map",
@@ -98,3 +88,18 @@ with right:
     )
 st.caption(md_escape(f"Data last updated (sources checked): {ds.last_updated:%d %B %Y}."))
 show_footer(ds)
+# The map goes into its place above last. On a phone-class CPU every element sent after the
+# chart competed with plotly.js for the browser's main thread and delayed the map by about
+# 1.5 s (bench/throttled.py: 1.26x the bare page, 1.09x with the map sent last); the text
+# around it shows first.
+with map_box:
+    show_chart(
+        charts.overview_map(
+            ds,
+            ctx.sel,
+            ctx.today,
+            compact=True,
+            width=None if phone else charts.OVERVIEW_MAP_PX,
+        ),
+        "overview_map",
+    )
