@@ -32,7 +32,7 @@ WORKDIR /app
 COPY pyproject.toml uv.lock README.md ./
 RUN uv sync --locked --no-dev --no-install-project
 COPY src ./src
-COPY app.py ./
+COPY app.py serve_app.py ./
 COPY pages ./pages
 COPY static ./static
 COPY .streamlit/config.toml ./.streamlit/config.toml
@@ -50,6 +50,6 @@ ENV PATH=/app/.venv/bin:$PATH \
 EXPOSE 8501
 HEALTHCHECK --interval=10s --timeout=3s --start-period=60s --retries=3 \
     CMD ["python", "-c", "import urllib.request as u; u.urlopen('http://127.0.0.1:8501/_stcore/health', timeout=2)"]
-CMD ["streamlit", "run", "app.py", \
+CMD ["streamlit", "run", "serve_app.py", \
      "--server.address=0.0.0.0", "--server.port=8501", "--server.headless=true", \
      "--browser.gatherUsageStats=false", "--server.fileWatcherType=none"]

@@ -35,7 +35,7 @@ upgrade: $(UV)  ## move every pin to the newest release the ranges in pyproject.
 	$(UV) lock --upgrade
 
 run: sync  ## install everything and run the dashboard on http://localhost:8501
-	$(BIN)/streamlit run app.py --server.port $(PORT)
+	$(BIN)/streamlit run serve_app.py --server.port $(PORT)
 
 # Browser tests need Debian's chromium, the replica tests Debian's haproxy; install them when we
 # can (root + apt-get), else those tests are skipped with a note (and fail under CI=1).

@@ -43,7 +43,7 @@ def free_port() -> int:
 
 @dataclass
 class AppServer:
-    """A ``streamlit run app.py`` process serving one data folder."""
+    """A ``streamlit run`` process (the app as readers get it) serving one data folder."""
 
     process: subprocess.Popen[bytes]
     port: int
@@ -73,7 +73,7 @@ class AppServer:
 
 
 def start_app(
-    data_dir: Path, log_path: Path, timeout: float = 60.0, script: str = "app.py"
+    data_dir: Path, log_path: Path, timeout: float = 60.0, script: str = "serve_app.py"
 ) -> AppServer:
     """``streamlit run SCRIPT`` (the dashboard by default) on a free 127.0.0.1 port with
     ``DASHLIB_DATA_DIR=data_dir``; wait until healthy."""
