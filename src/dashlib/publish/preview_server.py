@@ -98,6 +98,7 @@ class Previews:
         self.public_url = (env_url if public_url is None else public_url).rstrip("/")
         env_dir = os.environ.get(CARDS_DIR_ENV, "")
         self._cards_root = cards_dir or (Path(env_dir) if env_dir else None)
+        self._own_root = self._cards_root is None  # a temporary folder, removed at shutdown
         self._browser = browser
         if enabled is None:
             enabled = os.environ.get(PREVIEWS_ENV, "on").lower() not in ("off", "0", "false")
@@ -164,9 +165,14 @@ class Previews:
 
     @asynccontextmanager
     async def lifespan(self, _app: object) -> AsyncIterator[None]:
-        """For ``st.App(lifespan=...)``: starts the work once the server is up."""
+        """For ``st.App(lifespan=...)``: starts the work once the server is up; at shutdown,
+        removes the cards' temporary folder."""
         self.start()
-        yield
+        try:
+            yield
+        finally:
+            if self._own_root and self._cards_root is not None:
+                shutil.rmtree(self._cards_root, ignore_errors=True)
 
     # --- the cards ---------------------------------------------------------------------------
 
