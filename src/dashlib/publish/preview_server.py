@@ -45,7 +45,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import TYPE_CHECKING
 
-from anyio import to_thread
+from starlette.concurrency import run_in_threadpool
 from starlette.responses import FileResponse, HTMLResponse, PlainTextResponse
 from starlette.types import ASGIApp, Receive, Scope, Send
 
@@ -278,7 +278,7 @@ class PreviewMiddleware:
             return
         rel = path[len(self.prefix) + 1 :]  # "" for the default page, "map", "previews/…"
         if rel.startswith(f"{CARDS_PATH}/"):
-            card = await to_thread.run_sync(self.previews.card, rel[len(CARDS_PATH) + 1 :])
+            card = await run_in_threadpool(self.previews.card, rel[len(CARDS_PATH) + 1 :])
             if card is None:
                 await PlainTextResponse("No such card", status_code=404)(scope, receive, send)
             else:
@@ -294,7 +294,7 @@ class PreviewMiddleware:
         if not host and scope.get("server"):
             host = "{}:{}".format(*scope["server"])
         base_url = f"{scope['scheme']}://{host}{self.prefix}"
-        shell = await to_thread.run_sync(self.previews.shell, rel, base_url)
+        shell = await run_in_threadpool(self.previews.shell, rel, base_url)
         if shell is None:
             await self.app(scope, receive, send)
             return
