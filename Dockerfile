@@ -4,13 +4,18 @@
 #   docker build -t dashlib .
 #   docker run --rm -p 8501:8501 dashlib                      # http://localhost:8501
 #   docker run --rm -p 8501:8501 -v "$PWD/data:/data:ro" -e DASHLIB_DATA_DIR=/data dashlib
+#   docker run --rm -p 8501:8501 -e DASHLIB_PUBLIC_URL=https://reach.example.org dashlib
+#
+# It runs serve_app.py: the app plus link previews (each page's HTML with its own title,
+# description and og:image), which name DASHLIB_PUBLIC_URL when set, else the request's Host.
 #
 # Kubernetes: deploy/k8s/. Several replicas need cookie affinity at the balancer
 # (deploy/README.md).
 FROM python:3.11-slim-bookworm
 
-# Chromium renders the PNG/SVG downloads (kaleido). Build with --build-arg WITH_CHROMIUM=0 for
-# a ~400 MB smaller image without image downloads (the HTML and CSV downloads still work).
+# Chromium renders the PNG/SVG downloads and the link previews' social cards (kaleido). Build
+# with --build-arg WITH_CHROMIUM=0 for a ~400 MB smaller image without image downloads (the
+# HTML and CSV downloads still work; link previews name no image).
 ARG WITH_CHROMIUM=1
 RUN if [ "$WITH_CHROMIUM" = 1 ]; then \
         apt-get update \
