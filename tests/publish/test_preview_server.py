@@ -146,7 +146,8 @@ def test_base_url_path_and_public_url(no_chromium: Previews) -> None:
     app = PreviewMiddleware(_downstream, no_chromium, base_path=lambda: "/reach/")
     page = head(call(app, "/reach/map")[2])
     assert page.meta["og:url"] == "http://reach.test:8501/reach/map"
-    assert head(call(app, "/reach")[2]).meta["og:url"] == "http://reach.test:8501/reach/"
+    assert head(call(app, "/reach/")[2]).meta["og:url"] == "http://reach.test:8501/reach/"
+    assert call(app, "/reach")[2] == b"app saw http /reach"  # Streamlit redirects it to /reach/
     assert call(app, "/map")[2] == b"app saw http /map"  # outside the app's path
     no_chromium.public_url = "https://reach.example.org/news"
     page = head(call(app, "/reach/timeline")[2])

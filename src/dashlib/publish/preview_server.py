@@ -271,9 +271,7 @@ class PreviewMiddleware:
             await self.app(scope, receive, send)
             return
         path: str = scope["path"]
-        if path == self.prefix:
-            path = self.prefix + "/"
-        if not path.startswith(self.prefix + "/"):
+        if not path.startswith(self.prefix + "/"):  # "/reach" too: Streamlit redirects it
             await self.app(scope, receive, send)
             return
         rel = path[len(self.prefix) + 1 :]  # "" for the default page, "map", "previews/…"
