@@ -292,11 +292,19 @@ def test_stop_ends_every_process_by_pid(tmp_path: Path) -> None:
     run_dir = tmp_path / "run"
     port = free_port()
     started = serve(  # link previews are the module cluster's (it draws cards in Chromium)
-        "start", "--replicas", "1", "--port", str(port), "--run-dir", str(run_dir), "--no-previews"
-    )
+        "start", "--replicas", "1", "--port", str(port), "--run-dir", str(run_dir),
+        "--no-previews", "--public-url", "https://reach.example.org",
+    )  # fmt: skip
     assert started.returncode == 0, started.stderr
     pids = [int(p.read_text()) for p in run_dir.glob("*.pid")]
     assert len(pids) == 2
+    # The replica got both settings; with previews off, Streamlit's own page answers.
+    replica = int((run_dir / "replica-1.pid").read_text())
+    environ = Path(f"/proc/{replica}/environ").read_bytes().split(b"\0")
+    assert b"DASHLIB_PUBLIC_URL=https://reach.example.org" in environ
+    assert b"DASHLIB_PREVIEWS=off" in environ
+    _, _, body = fetch(f"http://127.0.0.1:{port}/map", BROWSER_ACCEPT)
+    assert preview(body).title == "Streamlit"
     stopped = serve("stop", "--run-dir", str(run_dir))
     assert stopped.returncode == 0
     assert not list(run_dir.glob("*.pid"))
