@@ -34,8 +34,8 @@ lock: $(UV)  ## re-resolve uv.lock after changing a dependency in pyproject.toml
 upgrade: $(UV)  ## move every pin to the newest release the ranges in pyproject.toml allow
 	$(UV) lock --upgrade
 
-run: sync  ## install everything and run the dashboard on http://localhost:8501
-	$(BIN)/streamlit run app.py --server.port $(PORT)
+run: sync  ## install everything and run the dashboard (with link previews) on http://localhost:8501
+	$(BIN)/streamlit run serve_app.py --server.port $(PORT)
 
 # Browser tests need Debian's chromium, the replica tests Debian's haproxy; install them when we
 # can (root + apt-get), else those tests are skipped with a note (and fail under CI=1).
@@ -74,7 +74,7 @@ bench: sync  ## benchmarks (under 10 min): writes bench/results.json and bench/R
 REPLICAS ?= $(shell nproc 2>/dev/null || echo 2)
 SERVE_PORT ?= $(if $(filter command line environment,$(origin PORT)),$(PORT),8080)
 EDITOR_PORT ?= 0
-# The address readers use (link previews name it); default: the balancer's own.
+# The address readers use (link previews name it); default: the Host each request names.
 PUBLIC_URL ?=
 
 serve: sync  ## REPLICAS (default: cores) Streamlit processes behind HAProxy on 127.0.0.1:8080, with link previews

@@ -4,20 +4,18 @@
     python deploy/serve.py stop [--run-dir run]
     python deploy/serve.py status [--run-dir run]
 
-``start`` picks a free loopback port for each replica, starts ``streamlit run app.py`` on it
-(``run/replica-N.pid``, log in ``run/replica-N.log``), writes ``run/haproxy.cfg`` from
+``start`` picks a free loopback port for each replica, starts ``streamlit run serve_app.py``
+on it (``run/replica-N.pid``, log in ``run/replica-N.log``), writes ``run/haproxy.cfg`` from
 ``deploy/haproxy.cfg.template``, checks it with ``haproxy -c``, starts HAProxy
 (``run/balancer.pid``) and returns once the balancer answers ``/_stcore/health``. The public
 replicas never offer the editor (``DASHLIB_EDITOR=off``); with ``--editor-port`` one more
 replica with the editor switched on listens behind its own frontend on that port.
 
-Link previews: while the replicas start, ``python -m dashlib.publish.shells`` writes each
-page's HTML shell (``run/shells/``: its own title, description and ``og:image``), the social
-cards they point at (``static/previews/``, served by the replicas at
-``/app/static/previews/``) and the HAProxy lines that answer a page's HTML request with its
-shell (``run/shells/haproxy.rules``, log in ``run/shells.log``). ``--public-url`` is the
-address readers use (default: the balancer's). Without Chromium the shells are still served,
-without their image; ``--no-previews`` serves Streamlit's own page.
+Link previews: every replica answers a page's HTML request with its own title, description
+and ``og:image`` (``dashlib.publish.preview_server``); the social cards are drawn once, by
+one replica, in ``run/previews/``. ``--public-url`` is the address they name
+(``DASHLIB_PUBLIC_URL``; default: the ``Host`` each request names); ``--no-previews`` serves
+Streamlit's own page (``DASHLIB_PREVIEWS=off``).
 
 ``stop`` ends exactly the processes named by the pid files (after checking that each pid
 still runs the program it was started as) and removes the files. Standard library only.
@@ -68,10 +66,8 @@ def render_config(
     editor: tuple[int, int] | None = None,
     cookie_attrs: str = "",
     stats_socket: str = "/tmp/dashlib-haproxy.sock",
-    page_rules: str = "",
 ) -> str:
-    """The HAProxy configuration: ``replicas`` are (name, port); ``editor`` (public, replica);
-    ``page_rules`` the link-preview lines of ``dashlib.publish.shells`` (one a line)."""
+    """The HAProxy configuration: ``replicas`` are (name, port); ``editor`` (public, replica)."""
     servers = "\n".join(
         f"    server {name} 127.0.0.1:{rport} cookie {name}" for name, rport in replicas
     )
@@ -97,53 +93,8 @@ def render_config(
         servers=servers,
         editor_section=editor_section,
         stats_socket=stats_socket,
-        page_rules="\n".join(f"    {line}" for line in page_rules.splitlines() if line.strip()),
     )
     return text
-
-
-PREVIEWS = REPO / "static" / "previews"  # served by every replica at /app/static/previews/
-
-
-def start_previews(run_dir: Path, public_url: str) -> subprocess.Popen[bytes]:
-    """Write the page shells, their social cards and HAProxy rules (in the background)."""
-    base = public_url.rstrip("/")
-    command = [
-        sys.executable,
-        "-m",
-        "dashlib.publish.shells",
-        str(run_dir / "shells"),
-        "--base-url",
-        base,
-        "--images-url",
-        f"{base}/app/static/previews",
-        "--cards",
-        str(PREVIEWS),
-        "--rules",
-        str(run_dir / "shells" / "haproxy.rules"),
-    ]
-    with open(run_dir / "shells.log", "ab") as out:
-        return subprocess.Popen(
-            command, cwd=REPO, stdin=subprocess.DEVNULL, stdout=out, stderr=subprocess.STDOUT
-        )
-
-
-def finish_previews(process: subprocess.Popen[bytes], run_dir: Path, timeout: float) -> str:
-    """The HAProxy rules once the shells are written ("" when they could not be)."""
-    try:
-        code = process.wait(timeout=timeout)
-    except subprocess.TimeoutExpired:
-        process.kill()
-        process.wait()
-        code = -1
-    rules = run_dir / "shells" / "haproxy.rules"
-    log = (run_dir / "shells.log").read_text(errors="replace").strip().splitlines()[-3:]
-    if code not in (0, 3) or not rules.exists():
-        print("link previews off (shells not written):\n" + "\n".join(log), file=sys.stderr)
-        return ""
-    if code == 3:  # no Chromium: titles and descriptions, no image
-        print("link previews without an image:\n" + "\n".join(log), file=sys.stderr)
-    return rules.read_text(encoding="utf-8")
 
 
 def server_status(stats_socket: Path) -> dict[str, str]:
@@ -179,7 +130,7 @@ def replica_command(port: int, extra: list[str]) -> list[str]:
         "-m",
         "streamlit",
         "run",
-        str(REPO / "app.py"),
+        str(REPO / "serve_app.py"),
         "--server.address",
         "127.0.0.1",
         "--server.port",
@@ -275,9 +226,14 @@ def start(args: argparse.Namespace) -> int:
         print("haproxy is not installed: apt-get install -y haproxy", file=sys.stderr)
         return 1
     extra = list(args.streamlit_arg or [])
-    public_url = args.public_url or f"http://{args.bind}:{args.port}"
-    previews = None if args.no_previews else start_previews(run_dir, public_url)
-    public_env = {**os.environ, "DASHLIB_EDITOR": "off", "PYTHONUNBUFFERED": "1"}
+    previews = run_dir / "previews"  # the social cards, drawn by one replica for all
+    shutil.rmtree(previews, ignore_errors=True)
+    base_env = {**os.environ, "PYTHONUNBUFFERED": "1", "DASHLIB_PREVIEWS_DIR": str(previews)}
+    if args.public_url:
+        base_env["DASHLIB_PUBLIC_URL"] = args.public_url
+    if args.no_previews:
+        base_env["DASHLIB_PREVIEWS"] = "off"
+    public_env = {**base_env, "DASHLIB_EDITOR": "off"}
     replicas: list[tuple[str, int]] = []
     state: dict[str, object] = {"port": args.port, "replicas": {}}
     for number in range(1, args.replicas + 1):
@@ -290,12 +246,11 @@ def start(args: argparse.Namespace) -> int:
     editor: tuple[int, int] | None = None
     if args.editor_port:
         rport = free_port()
-        editor_env = {**os.environ, "DASHLIB_EDITOR": "on", "PYTHONUNBUFFERED": "1"}
+        editor_env = {**base_env, "DASHLIB_EDITOR": "on"}
         pid = _spawn(replica_command(rport, extra), run_dir / "editor.log", editor_env)
         (run_dir / "editor.pid").write_text(f"{pid}\n")
         editor = (args.editor_port, rport)
         state["editor"] = {"port": args.editor_port, "replica_port": rport, "pid": pid}
-    page_rules = finish_previews(previews, run_dir, args.timeout) if previews else ""
     config = run_dir / "haproxy.cfg"
     config.write_text(
         render_config(
@@ -305,7 +260,6 @@ def start(args: argparse.Namespace) -> int:
             editor=editor,
             cookie_attrs=args.cookie_attrs,
             stats_socket=str(run_dir / "haproxy.sock"),
-            page_rules=page_rules,
         ),
         encoding="utf-8",
     )
@@ -350,8 +304,8 @@ def start(args: argparse.Namespace) -> int:
         return 1
     where = f"http://{args.bind}:{args.port}/"
     print(f"serving {where} ({args.replicas} replicas behind HAProxy; pids in {run_dir})")
-    if page_rules:
-        print(f"link previews: page shells in {run_dir / 'shells'}, cards in {PREVIEWS}")
+    if not args.no_previews:
+        print(f"link previews: cards drawn in the background in {previews}")
     if editor:
         print(f"editor on http://{args.bind}:{editor[0]}/editor")
     return 0
@@ -381,10 +335,10 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument(
         "--public-url",
         default="",
-        help="the address readers use, for link previews (default: http://BIND:PORT)",
+        help="the address readers use, named by link previews (default: each request's Host)",
     )
     parser.add_argument(
-        "--no-previews", action="store_true", help="no per-page shells (Streamlit's own page)"
+        "--no-previews", action="store_true", help="no link previews (Streamlit's own page)"
     )
     parser.add_argument("--run-dir", default=str(REPO / "run"))
     parser.add_argument("--timeout", type=float, default=120.0)

@@ -156,6 +156,7 @@ def test_dockerfile_runs_as_a_non_root_user_with_a_healthcheck() -> None:
     assert health and "/_stcore/health" in health[0]
     cmd = next(args for word, args in steps if word == "CMD")
     assert "streamlit" in cmd and "--server.address=0.0.0.0" in cmd
+    assert '"serve_app.py"' in cmd  # the app with its link previews, as `make run` serves it
 
 
 def test_dockerignore_keeps_secrets_and_the_venv_out() -> None:
@@ -166,7 +167,8 @@ def test_dockerignore_keeps_secrets_and_the_venv_out() -> None:
 
 def test_dockerfile_copies_what_the_app_needs() -> None:
     copies = " ".join(args for word, args in dockerfile() if word == "COPY")
-    for needed in ("src", "app.py", "pages", "static", "data", ".streamlit/config.toml"):
+    needed_files = ("src", "app.py", "serve_app.py", "pages", "static", "data")
+    for needed in (*needed_files, ".streamlit/config.toml"):
         assert needed in copies
 
 

@@ -175,32 +175,57 @@ def preview(body: bytes) -> _Head:
     return parsed
 
 
+BROWSER_ACCEPT = "text/html,application/xhtml+xml,application/xml;q=0.9,*/*;q=0.8"
+
+
+def shells_ready(cluster: Cluster, timeout: float = 60.0) -> None:
+    """Each replica loads the data for its previews in the background once it is healthy:
+    wait until both answer /about with its preview (a bounded wait)."""
+    deadline = time.monotonic() + timeout
+    for replica in ("r1", "r2"):
+        title = "Streamlit"
+        while title == "Streamlit" and time.monotonic() < deadline:
+            request = urllib.request.Request(
+                cluster.url + "/about",
+                headers={"Accept": BROWSER_ACCEPT, "Cookie": f"DASHLIB_REPLICA={replica}"},
+            )
+            with urllib.request.urlopen(request, timeout=20) as response:
+                assert response.headers["X-Dashlib-Replica"] == replica
+                title = preview(response.read()).title
+            time.sleep(0.2)
+        assert title.startswith("About the data"), (replica, title)
+
+
 def test_each_pages_html_request_gets_its_link_preview(cluster: Cluster) -> None:
-    """`serve.py start` wrote the shells and cards and HAProxy serves them: a robot asking
-    for /map (Accept: text/html, no JavaScript) reads the map's own title, description and
-    image; the image is there; a deep link keeps its query string."""
+    """Every replica answers a page's HTML request with its preview, through the balancer: a
+    robot asking for /map (Accept: text/html, no JavaScript) reads the map's own title,
+    description and image; the image is there (drawn once, in run/previews/)."""
     from dashlib.data.dataset import load
     from dashlib.publish.shells import page_meta
 
-    browser_accept = "text/html,application/xhtml+xml,application/xml;q=0.9,*/*;q=0.8"
+    shells_ready(cluster)  # both replicas answer previews
     metas = page_meta(load(REPO / "data"))
     canonical = {m.file: m.path for m in reversed(metas)}  # "/" and "/overview": one page
     for meta in metas:
         query = "?country=UKR&date=2014-03-18" if meta.path == "map" else ""
-        status, headers, body = fetch(f"{cluster.url}/{meta.path}{query}", browser_accept)
+        status, headers, body = fetch(f"{cluster.url}/{meta.path}{query}", BROWSER_ACCEPT)
         page = preview(body)
         assert status == 200 and headers["content-type"].startswith("text/html"), meta.path
         assert page.title == meta.title != "Streamlit", meta.path
         assert page.meta["description"] == meta.description, meta.path
-        assert page.meta["og:image"] == f"{cluster.url}/app/static/previews/{meta.image}"
+        assert page.meta["og:image"] == f"{cluster.url}/previews/{meta.image}"
         assert page.meta["og:url"] == f"{cluster.url}/{canonical[meta.file]}"
         assert b"<script" in body  # Streamlit's own app script: the page still runs
         status, headers, image = fetch(page.meta["og:image"], "image/*")
         assert status == 200 and image.startswith(b"\x89PNG"), page.meta["og:image"]
-    # Anything that is not a page's HTML request still reaches the app.
+    assert sorted(p.name for p in (cluster.run_dir / "previews").glob("*/*.png")) == [
+        "map-social.png",
+        "timeline-social.png",
+    ]  # one set of cards for every replica
+    # Anything that is not a page's HTML request still reaches Streamlit.
     _, headers, body = fetch(cluster.url + "/map", None)
     assert preview(body).title == "Streamlit" and "x-dashlib-replica" in headers
-    _, _, body = fetch(cluster.url + "/nowhere", browser_accept)
+    _, _, body = fetch(cluster.url + "/nowhere", BROWSER_ACCEPT)
     assert preview(body).title == "Streamlit"
 
 
@@ -212,12 +237,13 @@ def test_a_deep_link_served_from_its_shell_still_draws(cluster: Cluster) -> None
 
     if not CHROMIUM.exists():
         pytest.skip(f"{CHROMIUM} not found")
+    shells_ready(cluster)
     with sync_playwright() as pw:
         browser = pw.chromium.launch(executable_path=str(CHROMIUM), args=CHROMIUM_ARGS)
         try:
             tab = browser.new_page(viewport={"width": 1280, "height": 900})
             response = tab.goto(cluster.url + "/map?country=UKR")
-            assert response is not None and "x-dashlib-replica" not in response.headers
+            assert response is not None and "x-dashlib-replica" in response.headers
             assert "Map of Russian deployments" in response.text()  # the shell answered
             chart = tab.locator('[data-testid="stPlotlyChart"] .main-svg').first
             chart.wait_for(state="visible", timeout=90_000)
@@ -228,7 +254,7 @@ def test_a_deep_link_served_from_its_shell_still_draws(cluster: Cluster) -> None
             )
             assert "country=UKR" in tab.url
             og = tab.locator('meta[property="og:image"]').get_attribute("content")
-            assert og == f"{cluster.url}/app/static/previews/map-social.png"
+            assert og == f"{cluster.url}/previews/map-social.png"
         finally:
             browser.close()
 
@@ -265,12 +291,20 @@ def test_a_killed_replica_leaves_rotation_within_seconds(cluster: Cluster) -> No
 def test_stop_ends_every_process_by_pid(tmp_path: Path) -> None:
     run_dir = tmp_path / "run"
     port = free_port()
-    started = serve(  # link previews are the module cluster's (they draw cards in Chromium)
-        "start", "--replicas", "1", "--port", str(port), "--run-dir", str(run_dir), "--no-previews"
-    )
+    started = serve(  # link previews are the module cluster's (it draws cards in Chromium)
+        "start", "--replicas", "1", "--port", str(port), "--run-dir", str(run_dir),
+        "--no-previews", "--public-url", "https://reach.example.org",
+    )  # fmt: skip
     assert started.returncode == 0, started.stderr
     pids = [int(p.read_text()) for p in run_dir.glob("*.pid")]
     assert len(pids) == 2
+    # The replica got both settings; with previews off, Streamlit's own page answers.
+    replica = int((run_dir / "replica-1.pid").read_text())
+    environ = Path(f"/proc/{replica}/environ").read_bytes().split(b"\0")
+    assert b"DASHLIB_PUBLIC_URL=https://reach.example.org" in environ
+    assert b"DASHLIB_PREVIEWS=off" in environ
+    _, _, body = fetch(f"http://127.0.0.1:{port}/map", BROWSER_ACCEPT)
+    assert preview(body).title == "Streamlit"
     stopped = serve("stop", "--run-dir", str(run_dir))
     assert stopped.returncode == 0
     assert not list(run_dir.glob("*.pid"))

@@ -1,29 +1,17 @@
-"""Per-page HTML shells: link previews without JavaScript, served by HAProxy in front of the app."""
+"""Per-page HTML shells: link previews without JavaScript (served by the app server itself:
+tests/publish/test_preview_server.py)."""
 
 from __future__ import annotations
 
 import datetime as dt
 import html.parser
 import re
-import shutil
-import subprocess
-import time
-import urllib.request
 from pathlib import Path
 
-import pytest
-
 from dashlib.data.dataset import load
-from dashlib.publish.shells import (
-    haproxy_rules,
-    page_meta,
-    shell_html,
-    streamlit_index,
-    write_shells,
-)
-from tools.browser import CHROMIUM, CHROMIUM_ARGS, free_port, start_app
+from dashlib.publish.shells import main, page_meta, shell_html, streamlit_index
 
-from conftest import FIXTURES, edit, missing_tool
+from conftest import FIXTURES, edit
 
 TODAY = dt.date(2026, 11, 27)
 
@@ -114,62 +102,30 @@ def test_descriptions_count_as_of_the_datas_last_check_not_today(data_dir: Path)
     assert f"as of {earlier:%-d %B %Y}" in moved["map"].description
 
 
-@pytest.mark.browser
-def test_haproxy_serves_the_shells_and_the_app_still_runs(tmp_path: Path) -> None:
-    """The deploy rule, for real: HAProxy answers /map with its shell; the app then draws."""
-    haproxy = shutil.which("haproxy") or "/usr/sbin/haproxy"
-    if not Path(haproxy).exists():
-        missing_tool("haproxy is not installed (apt-get install haproxy)")
-    if not CHROMIUM.exists():
-        missing_tool(f"{CHROMIUM} not found")
+def test_without_a_card_no_image_is_named() -> None:
+    """No card drawn (no Chromium): the shell names no image rather than a missing one."""
     ds = load(FIXTURES / "valid")
-    port = free_port()
-    base = f"http://127.0.0.1:{port}"
-    write_shells(ds, tmp_path / "shells", base, base + "/embeds")
-    app = start_app(FIXTURES / "valid", tmp_path / "streamlit.log")
-    config = tmp_path / "haproxy.cfg"
-    config.write_text(
-        "defaults\n  mode http\n  timeout connect 5s\n  timeout client 60s\n"
-        "  timeout server 60s\n  timeout tunnel 1h\n"
-        f"frontend web\n  bind 127.0.0.1:{port}\n"
-        + "".join(
-            f"  {line}\n" for line in haproxy_rules(ds, str(tmp_path / "shells")).splitlines()
-        )
-        + "  default_backend app\n"
-        f"backend app\n  server s1 127.0.0.1:{app.port}\n",
-        encoding="utf-8",
-    )
-    proxy = subprocess.Popen([haproxy, "-db", "-f", str(config)], stderr=subprocess.PIPE)
-    try:
-        for _ in range(50):
-            try:
-                urllib.request.urlopen(base + "/_stcore/health", timeout=2)
-                break
-            except OSError:
-                time.sleep(0.1)
-        request = urllib.request.Request(base + "/map?country=UKR", headers={"Accept": "text/html"})
-        with urllib.request.urlopen(request, timeout=10) as response:
-            page = head(response.read().decode("utf-8"))
-        assert page.title.startswith("Map of Russian deployments")
-        assert page.meta["og:image"] == base + "/embeds/map-social.png"
-        with urllib.request.urlopen(
-            urllib.request.Request(base + "/", headers={"Accept": "text/html"})
-        ) as response:
-            assert head(response.read().decode("utf-8")).meta["og:title"]
-        from playwright.sync_api import sync_playwright
+    meta = page_meta(ds)[2]
+    page = head(shell_html(streamlit_index(), meta, "https://reach.example.org", None))
+    assert page.title == meta.title and page.meta["og:description"] == meta.description
+    assert not {"og:image", "twitter:image", "og:image:alt"} & set(page.meta)
+    assert page.meta["twitter:card"] == "summary"
 
-        with sync_playwright() as pw:
-            browser = pw.chromium.launch(executable_path=str(CHROMIUM), args=CHROMIUM_ARGS)
-            try:
-                tab = browser.new_page()
-                tab.goto(base + "/map?country=UKR")
-                tab.locator('[data-testid="stPlotlyChart"] .main-svg').first.wait_for(
-                    state="visible", timeout=60_000
-                )
-                assert "country=UKR" in tab.url
-            finally:
-                browser.close()
-    finally:
-        proxy.terminate()
-        proxy.wait(timeout=10)
-        app.stop()
+
+def test_text_that_looks_like_a_regex_replacement_stays_text() -> None:
+    """Descriptions come from the data: a backslash sequence is written as it is."""
+    ds = load(FIXTURES / "valid")
+    meta = page_meta(ds)[4]
+    odd = type(meta)(meta.path, meta.file, r"Title \1 \g<0>", meta.description, meta.image)
+    assert r"<title>Title \1 \g&lt;0&gt;</title>" in shell_html(streamlit_index(), odd, "/", None)
+
+
+def test_command_line_writes_one_shell_per_page(tmp_path: Path) -> None:
+    """For static hosting: one file per page; "/" and "/overview" share the overview's."""
+    out = tmp_path / "shells"
+    code = main([str(out), "--base-url", "https://r.example", "--data", str(FIXTURES / "valid")])
+    assert code == 0
+    files = sorted(p.name for p in out.iterdir())
+    assert files == sorted({f"{m.file}.html" for m in page_meta(load(FIXTURES / "valid"))})
+    page = head((out / "overview.html").read_text(encoding="utf-8"))
+    assert page.meta["og:url"] == "https://r.example/" and "og:image" not in page.meta

@@ -2,35 +2,26 @@
 
 Streamlit serves one ``index.html`` for every page, titled "Streamlit"; the page's title is
 set later by JavaScript, which link-preview robots (chat apps, social networks) do not run.
-Streamlit 1.67 has no custom routes, so the front proxy answers a page's HTML request with a
-shell written here: Streamlit's own ``index.html`` (the installed version's, so its script
-and style links are the running server's) with the page's ``<title>``, description, canonical
-link and Open Graph / Twitter card tags. A browser then runs the app exactly as from
-Streamlit's own page; a robot reads the tags.
+A shell is Streamlit's own ``index.html`` (the installed version's, so its script and style
+links are the running server's) with the page's ``<title>``, description, canonical link and
+Open Graph / Twitter card tags. A browser then runs the app exactly as from Streamlit's own
+page; a robot reads the tags.
 
-The descriptions hold counts from the data, stated "as of" the day the data was last checked
-(``Dataset.last_updated``), never "today": a shell written once stays true. ``make serve``
-(``deploy/serve.py start``) writes them at every start, with the two social cards they point
-at (``map-social.png``, ``timeline-social.png``, drawn for that same day) in
-``static/previews/`` (served by Streamlit at ``/app/static/previews/``), and the HAProxy
-lines that serve them. By hand::
+The app server answers each page's HTML request with its shell itself
+(:mod:`dashlib.publish.preview_server`, mounted by ``serve_app.py``), so ``make run``,
+Docker, Kubernetes and ``make serve`` all preview. The descriptions hold counts from the
+data, stated "as of" the day the data was last checked (``Dataset.last_updated``), never
+"today": a shell stays true until the data changes.
+
+For static hosting or a proxy of your own, the command line writes the shells and the two
+social cards they point at (``map-social.png``, ``timeline-social.png``)::
 
     python -m dashlib.publish.shells build/shells \
         --base-url https://reach.example.org \
-        --images-url https://reach.example.org/app/static/previews \
-        --cards static/previews --rules build/shells/haproxy.rules
+        --images-url https://reach.example.org/previews --cards build/shells
 
-HAProxy (2.2 or later) serves them itself, in the frontend, before the Streamlit backends,
-one line per page (``file`` takes no expression; ``METH_GET`` is GET or HEAD)::
-
-    acl wants_html req.hdr(accept) -m sub text/html
-    http-request return status 200 content-type "text/html; charset=utf-8" \
-        file /srv/reach/shells/map.html if METH_GET { path /map } wants_html
-    ...
-
-Only the page's HTML is answered this way (its websocket, scripts and data still reach
-Streamlit), and the query string stays in the browser: the app reads ``?country=…`` as
-usual. Tested with HAProxy 2.6 in tests/publish/test_shells.py and tests/test_deploy_serve.py.
+Without ``--images-url``, or when the cards cannot be drawn (no Chromium), the shells carry
+no ``og:image``.
 """
 
 from __future__ import annotations
@@ -146,62 +137,67 @@ def streamlit_index() -> str:
     return (Path(spec.origin).parent / "static" / "index.html").read_text(encoding="utf-8")
 
 
-def shell_html(index: str, meta: PageMeta, base_url: str, images_url: str) -> str:
-    """``index`` with this page's title and preview tags (every value HTML-escaped)."""
+def shell_html(index: str, meta: PageMeta, base_url: str, images_url: str | None) -> str:
+    """``index`` with this page's title and preview tags (every value HTML-escaped); no
+    image tags when ``images_url`` is None (no card to point at)."""
     e = html.escape
     url = f"{base_url.rstrip('/')}/{meta.path}"
-    image = f"{images_url.rstrip('/')}/{meta.image}"
-    tags = "\n".join(
-        [
-            f"    <title>{e(meta.title)}</title>",
-            f'    <meta name="description" content="{e(meta.description)}" />',
-            f'    <link rel="canonical" href="{e(url)}" />',
-            '    <meta property="og:type" content="website" />',
-            f'    <meta property="og:site_name" content="{e(SITE_NAME)}" />',
-            f'    <meta property="og:title" content="{e(meta.title)}" />',
-            f'    <meta property="og:description" content="{e(meta.description)}" />',
-            f'    <meta property="og:url" content="{e(url)}" />',
+    tags = [
+        f"    <title>{e(meta.title)}</title>",
+        f'    <meta name="description" content="{e(meta.description)}" />',
+        f'    <link rel="canonical" href="{e(url)}" />',
+        '    <meta property="og:type" content="website" />',
+        f'    <meta property="og:site_name" content="{e(SITE_NAME)}" />',
+        f'    <meta property="og:title" content="{e(meta.title)}" />',
+        f'    <meta property="og:description" content="{e(meta.description)}" />',
+        f'    <meta property="og:url" content="{e(url)}" />',
+        f'    <meta name="twitter:title" content="{e(meta.title)}" />',
+        f'    <meta name="twitter:description" content="{e(meta.description)}" />',
+    ]
+    if images_url is None:
+        tags.append('    <meta name="twitter:card" content="summary" />')
+    else:
+        image = f"{images_url.rstrip('/')}/{meta.image}"
+        tags += [
             f'    <meta property="og:image" content="{e(image)}" />',
             '    <meta property="og:image:width" content="1200" />',
             '    <meta property="og:image:height" content="675" />',
             f'    <meta property="og:image:alt" content="{e(meta.description)}" />',
             '    <meta name="twitter:card" content="summary_large_image" />',
-            f'    <meta name="twitter:title" content="{e(meta.title)}" />',
-            f'    <meta name="twitter:description" content="{e(meta.description)}" />',
             f'    <meta name="twitter:image" content="{e(image)}" />',
         ]
-    )
-    shell, count = re.subn(r"\s*<title>.*?</title>", "\n" + tags, index, count=1, flags=re.S)
+    text = "\n".join(tags)
+    title = re.compile(r"\s*<title>.*?</title>", flags=re.S)
+    shell, count = title.subn(lambda _: "\n" + text, index, count=1)
     if count != 1:
         raise ValueError("Streamlit's index.html has no <title> to replace")
     return shell
 
 
-def write_shells(ds: Dataset, out: Path, base_url: str, images_url: str) -> list[Path]:
+def shells_by_path(
+    index: str, metas: list[PageMeta], base_url: str, images_url: str | None
+) -> dict[str, str]:
+    """Each page's shell by URL path ("" is the default page). Paths that show one page
+    ("" and "overview") share its first entry's shell, so their canonical link is one URL."""
+    by_file: dict[str, str] = {}
+    for meta in metas:
+        if meta.file not in by_file:
+            by_file[meta.file] = shell_html(index, meta, base_url, images_url)
+    return {meta.path: by_file[meta.file] for meta in metas}
+
+
+def write_shells(ds: Dataset, out: Path, base_url: str, images_url: str | None) -> list[Path]:
     """One shell per page file in ``out``; returns the files written."""
-    index = streamlit_index()
+    metas = page_meta(ds)
+    shells = shells_by_path(streamlit_index(), metas, base_url, images_url)
     out.mkdir(parents=True, exist_ok=True)
     written: list[Path] = []
-    for meta in page_meta(ds):
+    for meta in metas:
         path = out / f"{meta.file}.html"
-        if path in written:
-            continue
-        path.write_text(shell_html(index, meta, base_url, images_url), encoding="utf-8")
-        written.append(path)
+        if path not in written:
+            path.write_text(shells[meta.path], encoding="utf-8")
+            written.append(path)
     return written
-
-
-def haproxy_rules(ds: Dataset, folder: str) -> str:
-    """The HAProxy lines serving the shells in ``folder`` for the pages' GET (or HEAD)
-    requests that accept HTML; everything else goes on to the app."""
-    lines = ["acl wants_html req.hdr(accept) -m sub text/html"]
-    for meta in page_meta(ds):
-        lines.append(
-            'http-request return status 200 content-type "text/html; charset=utf-8" '
-            f"file {folder.rstrip('/')}/{meta.file}.html "
-            f"if METH_GET {{ path /{meta.path} }} wants_html"
-        )
-    return "\n".join(lines)
 
 
 def write_cards(ds: Dataset, out: Path, browser: str | None = None) -> list[Path]:
@@ -209,16 +205,18 @@ def write_cards(ds: Dataset, out: Path, browser: str | None = None) -> list[Path
     the export's cards of the map and the timeline, drawn for the day the data was last
     checked (as the descriptions count). Raises :class:`~dashlib.publish.images.ChromiumMissing`
     without Chromium."""
-    from dashlib.publish.catalogue import build_figure, chart_list
-    from dashlib.publish.images import image_jobs, render_images
+    from dashlib.publish.catalogue import build_figure, card_figure, chart_list
+    from dashlib.publish.images import SOCIAL_SIZE, image_jobs, render_images
 
     out.mkdir(parents=True, exist_ok=True)
     wanted = {meta.image for meta in page_meta(ds)}
     batches = {}
     for chart in chart_list(ds, Selection()):
         if f"{chart.name}-social.png" in wanted:
-            fig = build_figure(ds, chart, ds.last_updated)
-            jobs = image_jobs(fig, out / chart.name)
+            # The export's card: a map laid out for the card's size (its labels placed for it).
+            card = card_figure(ds, chart, ds.last_updated, SOCIAL_SIZE)
+            fig = card if card is not None else build_figure(ds, chart, ds.last_updated)
+            jobs = image_jobs(fig, out / chart.name, card)
             batches[chart.name] = [j for j in jobs if str(j["path"]).endswith("-social.png")]
     _, _, errors = render_images(batches, browser)
     if errors:
@@ -227,33 +225,31 @@ def write_cards(ds: Dataset, out: Path, browser: str | None = None) -> list[Path
 
 
 def main(argv: list[str] | None = None) -> int:
-    parser = argparse.ArgumentParser(prog="python -m dashlib.publish.shells", description=__doc__)
+    parser = argparse.ArgumentParser(
+        prog="python -m dashlib.publish.shells",
+        description=__doc__,
+        formatter_class=argparse.RawDescriptionHelpFormatter,
+    )
     parser.add_argument("out", type=Path)
     parser.add_argument("--base-url", required=True, help="the app's public address")
-    parser.add_argument("--images-url", required=True, help="where the social cards are")
+    parser.add_argument("--images-url", default=None, help="where the social cards are served")
     parser.add_argument("--data", type=Path, default=None)
-    parser.add_argument("--haproxy", default=None, help="print HAProxy rules for this folder")
-    parser.add_argument("--rules", type=Path, default=None, help="write HAProxy rules here")
     parser.add_argument("--cards", type=Path, default=None, help="draw the social cards here")
     args = parser.parse_args(argv)
     ds = load(args.data or paths.data_dir())
-    for path in write_shells(ds, args.out, args.base_url, args.images_url):
-        print(path)
-    if args.rules:
-        args.rules.write_text(haproxy_rules(ds, str(args.out.resolve())) + "\n", encoding="utf-8")
-        print(args.rules)
-    if args.haproxy:
-        print(haproxy_rules(ds, args.haproxy))
-    if args.cards:
+    images_url, code = args.images_url, 0
+    if args.cards:  # first: shells name an image only if it was drawn
         from dashlib.publish.images import ChromiumMissing
 
         try:
             for path in write_cards(ds, args.cards):
                 print(path)
         except (ChromiumMissing, RuntimeError) as err:
-            print(f"shells: {err}", file=sys.stderr)
-            return 3
-    return 0
+            print(f"shells: {err} (shells written without og:image)", file=sys.stderr)
+            images_url, code = None, 3
+    for path in write_shells(ds, args.out, args.base_url, images_url):
+        print(path)
+    return code
 
 
 if __name__ == "__main__":
