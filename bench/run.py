@@ -756,7 +756,8 @@ def main(argv: list[str] | None = None) -> int:
 def _browser_shipped(br: Browser, p: Plan, work: Path, servers: list[AppServer]) -> dict[str, Any]:
     log("starting the bare page and the dashboard (shipped data) …")
     bare = start_server("bench/bare_app.py", DATA, work / "bare.log")
-    app = start_server("app.py", DATA, work / "app.log")
+    app = start_server("serve_app.py", DATA, work / "app.log")  # what readers get
+    app.wait_for_previews()
     servers += [bare, app]
     log(f"7a. memory, shipped data: 1 then {p.sessions} sessions on /map …")
     # The first visit is "/" (the router runs once: see dashlib.ui.page.ensure_router).
@@ -807,7 +808,8 @@ def _scale(
         loads[size], rerun[size] = apptest(folder, p.apptest_runs[size], p.apptest_budget[size])
 
     log("3/7b. 100k: dashboard server and AppTest load the data side by side (not timed) …")
-    big = start_server("app.py", gen["100k"], work / "app-100k.log")
+    big = start_server("serve_app.py", gen["100k"], work / "app-100k.log")
+    big.wait_for_previews()
     bare = start_server("bench/bare_app.py", DATA, work / "bare-100k.log")
     servers += [big, bare]
     ctx = br.context()

@@ -171,7 +171,8 @@ def main(argv: list[str] | None = None) -> int:
 
     work = Path(tempfile.mkdtemp(prefix="dashlib-throttled-"))
     bare = start_app(REPO / "data", work / "bare.log", script="bench/bare_app.py")
-    app = start_app(REPO / "data", work / "app.log")
+    app = start_app(REPO / "data", work / "app.log")  # serve_app.py: what readers get
+    app.wait_for_previews()
     try:
         with sync_playwright() as pw:
             chromium = pw.chromium.launch(executable_path=str(CHROMIUM), args=CHROMIUM_ARGS)

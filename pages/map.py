@@ -9,6 +9,7 @@ from dashlib.ui import charts
 from dashlib.ui.components import (
     is_phone,
     map_container,
+    phone_map_width,
     show_chart,
     show_embed_header,
     show_footer,
@@ -23,7 +24,8 @@ from dashlib.ui.page import start_page
 
 ctx = start_page(chart=True)
 phone = is_phone()
-fig = charts.map_figure(ctx.ds, ctx.sel, ctx.today, acled=get_acled(), compact=phone)
+width = phone_map_width() if phone else None  # a phone's map is drawn for its screen
+fig = charts.map_figure(ctx.ds, ctx.sel, ctx.today, acled=get_acled(), compact=phone, width=width)
 if ctx.embedded:
     show_chart(fig, "map_embed")
     show_embed_header(fig, ctx.ds)
@@ -44,7 +46,7 @@ def sites() -> pd.DataFrame:  # built only when a reader opens the table or down
     return sites_table(ctx.ds, ctx.sel, ctx.today)
 
 
-with map_container(phone):
+with map_container(phone, width):
     event = show_chart(
         fig,
         "map_chart",

@@ -5,7 +5,7 @@ import streamlit as st
 from dashlib.query.summaries import filter_phrase, key_figures, place_label, plural
 from dashlib.query.tables import events_table
 from dashlib.ui import charts
-from dashlib.ui.components import is_phone, show_chart, show_footer
+from dashlib.ui.components import is_phone, phone_map_width, show_chart, show_footer
 from dashlib.ui.page import start_page
 from dashlib.ui.text import md_escape
 
@@ -99,7 +99,7 @@ with map_box:
             ctx.sel,
             ctx.today,
             compact=True,
-            width=None if phone else charts.OVERVIEW_MAP_PX,
+            width=phone_map_width() if phone else charts.OVERVIEW_MAP_PX,
         ),
         "overview_map",
     )

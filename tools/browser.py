@@ -60,6 +60,17 @@ class AppServer:
         except OSError:
             return ""
 
+    def wait_for_previews(self, timeout: float = 150.0) -> None:
+        """Until the link-preview cards are drawn (serve_app.py draws them in Chromium in the
+        background after start, which would weigh on a measurement); at once for app.py."""
+        import urllib.error
+        import urllib.request
+
+        try:
+            urllib.request.urlopen(f"{self.url}/previews/map-social.png", timeout=timeout).close()
+        except (urllib.error.URLError, OSError):
+            pass  # app.py, previews off or no Chromium: nothing is being drawn
+
     def stop(self, timeout: float = 10.0) -> None:
         """Stop this server by its process id: terminate, then kill after ``timeout``."""
         if self.process.poll() is not None:

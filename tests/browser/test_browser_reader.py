@@ -19,6 +19,7 @@ from urllib.parse import parse_qs, urlparse
 
 import pytest
 
+from dashlib.figures.map import COMPACT_WIDTH_PX
 from dashlib.publish.embed import iframe_snippet
 from dashlib.query.selection import Selection
 from tools.browser import CHROMIUM, CHROMIUM_ARGS, REPO, AppServer, free_port, start_app
@@ -424,22 +425,51 @@ def test_overview_map_is_above_the_fold_on_a_phone(browser: Any, app: AppServer)
         ctx.close()
 
 
-@pytest.mark.parametrize("query", ["", "?country=GEO"])
-def test_the_phone_map_fills_its_figure(browser: Any, app: AppServer, query: str) -> None:
-    """No blank band above or below the map on a 375 px phone (the region and a zoom)."""
+PHONE_UA = (
+    "Mozilla/5.0 (Linux; Android 11; Pixel 5) AppleWebKit/537.36 (KHTML, like Gecko) "
+    "Chrome/159.0.8154.6 Mobile Safari/537.36"
+)
+_BANDS = """box => { const gd = box.querySelector('.js-plotly-plot');
+    const s = gd._fullLayout._size, r = gd.getBoundingClientRect();
+    const b = gd._fullLayout.geo._subplot.bgRect.node().getBoundingClientRect();
+    return [b.top - r.top - s.t, s.t + s.h - (b.bottom - r.top),
+            b.left - r.left - s.l, s.l + s.w - (b.right - r.left)]; }"""
+
+
+@pytest.mark.parametrize(
+    ("width", "query", "agent"),
+    [
+        (375, "", None),
+        (375, "?country=GEO", None),
+        (390, "", PHONE_UA),  # iPhone 12-15: the map is drawn again for the screen's width
+        (430, "", PHONE_UA),  # the largest phones
+        (360, "?country=GEO", PHONE_UA),
+    ],
+)
+def test_the_phone_map_fills_its_figure(
+    browser: Any, app: AppServer, width: int, query: str, agent: str | None
+) -> None:
+    """No blank band around the map on a phone, whatever its width (the region and a zoom):
+    the phone's map is drawn for the screen it is on (ui/components.py, the width probe)."""
+    from dashlib.ui.components import PHONE_PAGE_PADDING_PX, phone_figure_width
+
+    figure = phone_figure_width(width - PHONE_PAGE_PADDING_PX) or COMPACT_WIDTH_PX
+    extra = {"user_agent": agent} if agent else {}
     ctx, page = _open(
-        browser, app.url + "/map" + query, viewport={"width": 375, "height": 812}, is_mobile=True
+        browser,
+        app.url + "/map" + query,
+        viewport={"width": width, "height": 812},
+        is_mobile=True,
+        has_touch=True,
+        **extra,
     )
     try:
-        page.locator(f".st-key-map_compact {PLOT}").wait_for(state="visible", timeout=READY_MS)
-        bands = page.evaluate(
-            f"""() => {{ const gd = document.querySelector('.st-key-map_compact {PLOT}');
-              const s = gd._fullLayout._size, r = gd.getBoundingClientRect();
-              const b = gd._fullLayout.geo._subplot.bgRect.node().getBoundingClientRect();
-              return [b.top - r.top - s.t, s.t + s.h - (b.bottom - r.top),
-                      b.left - r.left - s.l, s.l + s.w - (b.right - r.left)]; }}"""
-        )
-        assert max(abs(v) for v in bands) <= 2, bands
+        box = page.locator(f".st-key-map_compact_w{figure}")
+        box.locator(f"{PLOT} .geolayer path").first.wait_for(state="attached", timeout=READY_MS)
+        page.wait_for_timeout(500)
+        bands = box.evaluate(_BANDS)
+        assert max(abs(v) for v in bands) <= 2.5, bands
+        assert box.bounding_box()["width"] == pytest.approx(width - PHONE_PAGE_PADDING_PX, abs=1)
     finally:
         ctx.close()
 
@@ -544,10 +574,6 @@ def test_tapping_a_site_on_a_phone_shows_its_card_under_the_map(
         ctx.close()
 
 
-PHONE_UA = (
-    "Mozilla/5.0 (Linux; Android 11; Pixel 5) AppleWebKit/537.36 (KHTML, like Gecko) "
-    "Chrome/159.0.8154.6 Mobile Safari/537.36"
-)
 _HOVER_BOXES = """() => [...document.querySelectorAll('.hoverlayer .hovertext')].map(h => {
     const r = h.getBoundingClientRect();
     return {left: r.left, right: r.right, top: r.top, bottom: r.bottom}; })"""

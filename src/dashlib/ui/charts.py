@@ -55,13 +55,15 @@ def map_figure(
     *,
     acled: pd.DataFrame | None,
     compact: bool = False,
+    width: int | None = None,
     height: int | None = None,
 ) -> go.Figure:
     """The map page's figure: one date, the selection's (Play steps it from the page);
-    ``compact``: the phone's reduced set of labels and legend. Its height follows from its
-    width (``height`` ``None``): the map fills its plot."""
+    ``compact``: the phone's reduced set of labels and legend. Laid out for a figure
+    ``width`` px wide (default: the layout's own); its height follows from its width
+    (``height`` ``None``): the map fills its plot."""
     key = _acled_key(sel, acled)
-    return _map(ds.version, sel, today, height, compact, None, key, ds, acled)
+    return _map(ds.version, sel, today, height, compact, width, key, ds, acled)
 
 
 def overview_map(

@@ -17,6 +17,7 @@ import streamlit as st
 from dashlib.data.dataset import Dataset
 from dashlib.figures import theme
 from dashlib.figures.browser import for_browser, served_geojson_urls
+from dashlib.figures.map import COMPACT_WIDTH_PX as MAP_COMPACT_WIDTH_PX
 from dashlib.figures.map import WIDTH_PX as MAP_WIDTH_PX
 from dashlib.ui.data import Loaded
 from dashlib.ui.text import md_escape
@@ -264,25 +265,46 @@ _CLOSE_SIDEBAR_JS = (
 )
 
 
-# Streamlit never tells the server the screen's width. The browser keeps it in a cookie
-# (1 below NARROW_PX), which the server reads on the reader's next visit; until then a phone's
-# User-Agent ("Mobi", as MDN advises) decides. No "<" in a script (st.html drops it).
+# Streamlit never tells the server the screen's width. The browser keeps it in cookies
+# (narrow: 1 below NARROW_PX; width: the window's width in px), which the server reads on the
+# reader's next visit; until then a phone's User-Agent ("Mobi", as MDN advises) decides, and
+# a phone's map is drawn for a 375 px screen. No "<" in a script (st.html drops it).
 NARROW_COOKIE = "dashlib_narrow"
+WIDTH_COOKIE = "dashlib_width"
 _NARROW_COOKIE_JS = (
-    "<script>document.cookie='" + NARROW_COOKIE + "='+(" + str(NARROW_PX) + ">window.innerWidth"
-    "?1:0)+';path=/;max-age=31536000;SameSite=Lax';</script>"
+    "<script>(function(){var w=window.innerWidth,tail=';path=/;max-age=31536000;SameSite=Lax';"
+    "document.cookie='" + NARROW_COOKIE + "='+(" + str(NARROW_PX) + ">w?1:0)+tail;"
+    "document.cookie='" + WIDTH_COOKIE + "='+Math.round(w)+tail;})();</script>"
 )
-# Within a visit, a hidden text field carries the width class to the server: on a screen
+# Streamlit pads its page 16 px each side on a phone: the map's figure is the window less that.
+PHONE_PAGE_PADDING_PX = 32
+# A phone's map is drawn for its screen's width to the nearest WIDTH_STEP_PX (a band of at
+# most 2 px a side); one drawn for a width WIDTH_SLACK_PX off or more is drawn again.
+WIDTH_STEP_PX = 4
+WIDTH_SLACK_PX = 12
+# Within a visit, a hidden text field carries the screen's width to the server: on a screen
 # narrower than NARROW_PX showing the wide map, the page hides that map (CSS on the class
-# below), types "narrow" into the field and the rerun draws the phone's map; a wide screen
-# showing the phone's map does the reverse. Without JavaScript nothing is hidden.
+# below), types "narrow:WIDTH" into the field and the rerun draws the phone's map for that
+# width; a phone's map drawn for a width WIDTH_SLACK_PX off (the class "map_compact_wN" says
+# which) is drawn again the same way, and a wide screen showing a phone's map asks for "wide".
+# Without JavaScript nothing is hidden.
 VIEWPORT_KEY = "viewport_probe"
 _PROBE_JS = (
-    "<script>(function(){var doc=window.document,narrow=" + str(NARROW_PX) + ">window.innerWidth,"
-    "want=narrow?'narrow':'wide',wrong=narrow?'.st-key-map_wide':'.st-key-map_compact',tries=0;"
+    "<script>(function(){var doc=window.document,w=window.innerWidth,narrow="
+    + str(NARROW_PX)
+    + ">w,fig=Math.round(w)-"
+    + str(PHONE_PAGE_PADDING_PX)
+    + ",want=narrow?'narrow:'+fig:'wide',"
+    "tries=0;function wrong(){"
+    "if(!narrow)return doc.querySelector('[class*=\"st-key-map_compact\"]');"
+    "if(doc.querySelector('.st-key-map_wide'))return true;"
+    "var box=doc.querySelector('[class*=\"st-key-map_compact_w\"]');if(!box)return false;"
+    "var m=/st-key-map_compact_w([0-9]+)/.exec(box.className);"
+    "return m&&Math.abs(+m[1]-fig)" + ">=" + str(WIDTH_SLACK_PX) + ";}"
     "function done(){doc.documentElement.classList.remove('dashlib-narrow');}"
-    "if(narrow&&doc.querySelector(wrong))doc.documentElement.classList.add('dashlib-narrow');"
-    "function step(){if(!doc.querySelector(wrong)){done();return;}"
+    "if(narrow&&doc.querySelector('.st-key-map_wide'))"
+    "doc.documentElement.classList.add('dashlib-narrow');"
+    "function step(){if(!wrong()){done();return;}"
     # Never leave a reader without a map: after about 8 s, show the map the server drew.
     "if(++tries" + ">" + "27){done();return;}"
     # Ask for the rerun once this run has ended (the sidebar is drawn last, after the app's
@@ -306,12 +328,13 @@ def close_sidebar_on_phones() -> None:
     st.html(_CLOSE_SIDEBAR_JS + _NARROW_COOKIE_JS, unsafe_allow_javascript=True)
 
 
-def map_container(phone: bool) -> Any:
-    """The container of a map drawn for a phone (``phone``) or a wider screen; the page's
-    script swaps them when the guess was wrong (see ``_PROBE_JS``). A wide screen's map
-    keeps the width it is drawn for (its height follows from it: the map fills its plot)."""
+def map_container(phone: bool, width: int | None = None) -> Any:
+    """The container of a map drawn for a phone (``phone``, its figure ``width`` px wide) or
+    a wider screen; the page's script swaps them when the guess was wrong (see
+    ``_PROBE_JS``). A wide screen's map keeps the width it is drawn for (its height follows
+    from it: the map fills its plot)."""
     if phone:
-        return st.container(key="map_compact")
+        return st.container(key=f"map_compact_w{width or MAP_COMPACT_WIDTH_PX}")
     return st.container(key="map_wide", width=MAP_WIDTH_PX)
 
 
@@ -322,13 +345,41 @@ def show_viewport_probe() -> None:
     st.html(_PROBE_JS, unsafe_allow_javascript=True)
 
 
+def _cookies() -> dict[str, str]:
+    return {str(k): str(v) for k, v in (st.context.cookies or {}).items()}
+
+
 def is_phone() -> bool:
     """Whether to draw the phone's map: fewer labels, a two-column legend, a shorter plot."""
-    probed = st.session_state.get(VIEWPORT_KEY)
-    if probed in ("narrow", "wide"):
-        return bool(probed == "narrow")
-    cookies: dict[str, str] = {str(k): str(v) for k, v in (st.context.cookies or {}).items()}
+    probed = str(st.session_state.get(VIEWPORT_KEY) or "")
+    if probed == "wide" or probed.startswith("narrow"):
+        return probed != "wide"
+    cookies = _cookies()
     if cookies.get(NARROW_COOKIE) in ("0", "1"):
         return cookies[NARROW_COOKIE] == "1"
     headers: dict[str, str] = {str(k): str(v) for k, v in (st.context.headers or {}).items()}
     return "Mobi" in headers.get("User-Agent", "")
+
+
+def phone_figure_width(window_px: str | int | None) -> int | None:
+    """The width to draw a phone's map for in a window ``window_px`` wide (or given as the
+    figure's own width by the probe): a multiple of WIDTH_STEP_PX, None when unknown."""
+    try:
+        px = int(window_px)  # type: ignore[arg-type]
+    except (TypeError, ValueError):
+        return None
+    if not 200 <= px < NARROW_PX or abs(px - MAP_COMPACT_WIDTH_PX) < WIDTH_STEP_PX:
+        return None  # unknown, or the default's (one figure for every 375 px phone)
+    return int(round(px / WIDTH_STEP_PX) * WIDTH_STEP_PX)
+
+
+def phone_map_width() -> int | None:
+    """The figure width a phone's map is drawn for: the probe's (this visit), else the width
+    cookie's (the last visit), else None (the figures' default: a 375 px phone)."""
+    probed = str(st.session_state.get(VIEWPORT_KEY) or "")
+    if probed.startswith("narrow:"):
+        return phone_figure_width(probed.removeprefix("narrow:"))
+    window = _cookies().get(WIDTH_COOKIE)
+    if window is None or not window.isdigit():
+        return None
+    return phone_figure_width(int(window) - PHONE_PAGE_PADDING_PX)

@@ -1,0 +1,70 @@
+"""A phone's map is drawn for its screen's width (ui/components.py): the width the page's
+probe or cookie reports, to the nearest few pixels, or the 375 px phone's by default."""
+
+from __future__ import annotations
+
+import pytest
+
+from dashlib.figures.map import COMPACT_WIDTH_PX
+from dashlib.ui import components
+from dashlib.ui.components import WIDTH_STEP_PX, phone_figure_width
+
+
+@pytest.mark.parametrize(
+    ("given", "drawn"),
+    [
+        (358, 360),  # a 390 px iPhone's figure: to the nearest 4 px
+        (398, 400),  # 430 px
+        (328, 328),  # 360 px Android
+        (343, None),  # the 375 px phone: the default figure, shared by every such phone
+        (345, None),
+        ("400", 400),
+        (640, None),  # not a phone's
+        (150, None),
+        ("wide", None),
+        (None, None),
+    ],
+)
+def test_phone_figure_width(given: object, drawn: int | None) -> None:
+    assert phone_figure_width(given) == drawn  # type: ignore[arg-type]
+
+
+def test_a_drawn_width_is_within_the_probes_slack() -> None:
+    """Whatever width a phone reports, the figure drawn for it is never so far off that the
+    probe asks again (which would redraw the map in a loop)."""
+    for fig in range(200, components.NARROW_PX - components.PHONE_PAGE_PADDING_PX):
+        drawn = phone_figure_width(fig) or COMPACT_WIDTH_PX
+        assert abs(drawn - fig) <= WIDTH_STEP_PX < components.WIDTH_SLACK_PX, fig
+
+
+@pytest.mark.parametrize(
+    ("probe", "cookies", "agent", "phone", "width"),
+    [
+        ("narrow:398", {}, "", True, 400),  # this visit's probe first
+        ("wide", {"dashlib_narrow": "1", "dashlib_width": "390"}, "Mobile", False, None),
+        ("", {"dashlib_narrow": "1", "dashlib_width": "430"}, "", True, 400),  # last visit
+        ("", {"dashlib_narrow": "1", "dashlib_width": "375"}, "", True, None),
+        ("", {}, "Mozilla/5.0 (Linux; Android 11) Mobile Safari", True, None),  # a phone
+        ("", {}, "Mozilla/5.0 (X11; Linux x86_64)", False, None),
+        ("", {"dashlib_width": "nonsense"}, "Mobile", True, None),
+    ],
+)
+def test_phone_and_width_from_probe_cookie_and_agent(
+    monkeypatch: pytest.MonkeyPatch,
+    probe: str,
+    cookies: dict[str, str],
+    agent: str,
+    phone: bool,
+    width: int | None,
+) -> None:
+    class Context:
+        pass
+
+    context = Context()
+    context.cookies = cookies  # type: ignore[attr-defined]
+    context.headers = {"User-Agent": agent}  # type: ignore[attr-defined]
+    monkeypatch.setattr(components.st, "context", context)
+    monkeypatch.setattr(components.st, "session_state", {components.VIEWPORT_KEY: probe})
+    assert components.is_phone() is phone
+    if phone:
+        assert components.phone_map_width() == width
