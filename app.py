@@ -6,6 +6,7 @@ import streamlit as st
 
 from dashlib.ui.components import show_reader_css
 from dashlib.ui.editor import editor_password
+from dashlib.ui.page import SESSION_RAN
 from dashlib.ui.selection import draw_sidebar, is_embedded
 
 st.set_page_config(
@@ -43,4 +44,5 @@ if editor_password():  # without a configured password the editor page does not 
 page = st.navigation(PAGES, position="hidden" if is_embedded() else "sidebar")
 page.run()
 show_reader_css()  # focus rings and target sizes: after the page, so its chart comes first
-draw_sidebar()  # after the page: its chart reaches the browser first
+draw_sidebar()  # on a rerun, after the page: its chart reaches the browser first
+st.session_state[SESSION_RAN] = True  # (a visit's first run drew them first: ui/page.py)

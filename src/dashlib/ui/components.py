@@ -307,10 +307,10 @@ _PROBE_JS = (
     "function step(){if(!wrong()){done();return;}"
     # Never leave a reader without a map: after about 8 s, show the map the server drew.
     "if(++tries" + ">" + "27){done();return;}"
-    # Ask for the rerun once this run has ended (the sidebar is drawn last, after the app's
-    # CSS): a rerun asked for earlier would cut the first run short of its CSS.
-    "var ended=doc.querySelector('[data-testid=\"stSidebarUserContent\"] '"
-    "+'[data-testid=\"stButton\"]');"
+    # Ask for the rerun once this run's page has ended: the app's CSS, drawn after the page,
+    # has hidden the probe's box. A rerun asked for earlier would cut the run short of it.
+    "var box=doc.querySelector('.st-key-" + VIEWPORT_KEY + "_box'),"
+    "ended=box&&getComputedStyle(box).display==='none';"
     "var input=doc.querySelector('.st-key-" + VIEWPORT_KEY + "_box input');"
     "if(ended&&input&&input.value!==want){"
     "var set=Object.getOwnPropertyDescriptor(HTMLInputElement.prototype,'value').set;"
