@@ -302,6 +302,16 @@ def test_a_typed_date_moves_the_map(browser: Any, app: AppServer) -> None:
             ".includes('10 Jan 2022')",
             timeout=15_000,
         )
+        # Enter applies a typed date too, as a reader expects (ui/components.py).
+        page.wait_for_timeout(1000)
+        year.first.focus()
+        page.keyboard.type("20080809")
+        page.keyboard.press("Enter")
+        page.wait_for_function("() => location.search.includes('date=2008-08-09')", timeout=15_000)
+        page.wait_for_function(
+            f"() => document.querySelector('{PLOT}')._fullLayout.title.text.includes('9 Aug 2008')",
+            timeout=15_000,
+        )
     finally:
         ctx.close()
 

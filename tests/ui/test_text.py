@@ -143,6 +143,8 @@ def test_the_pages_scripts_have_no_less_than_sign() -> None:
     for script in (
         components._PROBE_JS,
         components._NARROW_COOKIE_JS,
+        components._ENTER_APPLIES_DATE_JS,
+        components._CLOSE_SIDEBAR_JS,
         components.preload_js(chunk),
     ):
         body = script.removeprefix("<script>").removesuffix("</script>")

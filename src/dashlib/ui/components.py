@@ -322,10 +322,29 @@ _PROBE_JS = (
 )
 
 
+# Streamlit's date field applies a typed date only once focus leaves it (Tab, a click);
+# a reader who types a date and presses Enter expects it applied. So Enter in a date field
+# moves focus out, to an empty element outside the app (the field commits), and straight
+# back: the date applies and the reader's focus stays where it was.
+_ENTER_APPLIES_DATE_JS = (
+    "<script>(function(){var app=window,doc=app.document;if(app.__dashlibDateEnter)return;"
+    "app.__dashlibDateEnter=1;var sink=doc.createElement('span');sink.tabIndex=-1;"
+    "sink.style.cssText='position:fixed;top:0;left:0;width:1px;height:1px;overflow:hidden';"
+    "doc.body.appendChild(sink);doc.addEventListener('keydown',function(e){var t=e.target;"
+    "if(e.key!=='Enter'||!t||!t.closest||!t.closest('[data-testid=\"stDateInput\"]')"
+    "||t.closest('[role=\"dialog\"]'))return;"
+    "sink.focus({preventScroll:true});t.focus({preventScroll:true});},true);})();</script>"
+)
+
+
 def close_sidebar_on_phones() -> None:
-    """Close the sidebar after a choice on a narrow screen (see ``_CLOSE_SIDEBAR_JS``), and
-    remember whether the screen is narrow for :func:`is_phone`."""
-    st.html(_CLOSE_SIDEBAR_JS + _NARROW_COOKIE_JS, unsafe_allow_javascript=True)
+    """Close the sidebar after a choice on a narrow screen (see ``_CLOSE_SIDEBAR_JS``),
+    remember whether the screen is narrow for :func:`is_phone`, and let Enter apply a typed
+    date (``_ENTER_APPLIES_DATE_JS``)."""
+    st.html(
+        _CLOSE_SIDEBAR_JS + _NARROW_COOKIE_JS + _ENTER_APPLIES_DATE_JS,
+        unsafe_allow_javascript=True,
+    )
 
 
 def map_container(phone: bool, width: int | None = None) -> Any:
