@@ -8,7 +8,6 @@ Needs Debian's haproxy (`.ci/run` installs it); skipped without it, failing unde
 from __future__ import annotations
 
 import asyncio
-import html.parser
 import json
 import os
 import shutil
@@ -22,6 +21,8 @@ from collections.abc import Iterator
 from pathlib import Path
 
 import pytest
+
+from tools.browser import BROWSER_ACCEPT, fetch, page_head
 
 from conftest import FIXTURES, REPO
 
@@ -91,21 +92,19 @@ def serve(*args: str, env: dict[str, str] | None = None) -> subprocess.Completed
     )
 
 
+def start(
+    run_dir: Path, port: int, *extra: str, replicas: int = 2, env: dict[str, str] | None = None
+) -> subprocess.CompletedProcess[str]:
+    """``serve.py start`` with ``replicas`` replicas behind a balancer on ``port``."""
+    args = ["--replicas", str(replicas), "--port", str(port), "--run-dir", str(run_dir)]
+    return serve("start", *args, *extra, env=env)
+
+
 @pytest.fixture(scope="module")
 def cluster(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Cluster]:
     run_dir = tmp_path_factory.mktemp("run")
     port = free_port()
-    started = serve(
-        "start",
-        "--replicas",
-        "2",
-        "--port",
-        str(port),
-        "--run-dir",
-        str(run_dir),
-        "--timeout",
-        "120",
-    )
+    started = start(run_dir, port, "--timeout", "120")
     assert started.returncode == 0, started.stdout + started.stderr
     try:
         yield Cluster(run_dir, port)
@@ -141,43 +140,6 @@ def test_cookie_is_http_only_and_not_cached(cluster: Cluster) -> None:
     assert "no-cache" in headers.get("cache-control", "")  # "nocache": CDNs don't keep it
 
 
-class _Head(html.parser.HTMLParser):
-    """A page's <title> and <meta> tags, as a link-preview robot (no JavaScript) reads them."""
-
-    def __init__(self) -> None:
-        super().__init__()
-        self.title, self.meta, self._in_title = "", {}, False
-
-    def handle_starttag(self, tag: str, attrs: list[tuple[str, str | None]]) -> None:
-        found = dict(attrs)
-        self._in_title = tag == "title"
-        key = found.get("property") or found.get("name")
-        if tag == "meta" and key:
-            self.meta[key] = found.get("content") or ""
-
-    def handle_endtag(self, tag: str) -> None:
-        self._in_title = False
-
-    def handle_data(self, data: str) -> None:
-        self.title += data if self._in_title else ""
-
-
-def fetch(url: str, accept: str | None) -> tuple[int, dict[str, str], bytes]:
-    request = urllib.request.Request(url, headers={"Accept": accept} if accept else {})
-    with urllib.request.urlopen(request, timeout=20) as response:
-        headers = {k.lower(): v for k, v in response.headers.items()}
-        return response.status, headers, response.read()
-
-
-def preview(body: bytes) -> _Head:
-    parsed = _Head()
-    parsed.feed(body.decode("utf-8"))
-    return parsed
-
-
-BROWSER_ACCEPT = "text/html,application/xhtml+xml,application/xml;q=0.9,*/*;q=0.8"
-
-
 def shells_ready(cluster: Cluster, timeout: float = 60.0) -> None:
     """Each replica loads the data for its previews in the background once it is healthy:
     wait until both answer /about with its preview (a bounded wait)."""
@@ -191,7 +153,7 @@ def shells_ready(cluster: Cluster, timeout: float = 60.0) -> None:
             )
             with urllib.request.urlopen(request, timeout=20) as response:
                 assert response.headers["X-Dashlib-Replica"] == replica
-                title = preview(response.read()).title
+                title = page_head(response.read()).title
             time.sleep(0.2)
         assert title.startswith("About the data"), (replica, title)
 
@@ -209,7 +171,7 @@ def test_each_pages_html_request_gets_its_link_preview(cluster: Cluster) -> None
     for meta in metas:
         query = "?country=UKR&date=2014-03-18" if meta.path == "map" else ""
         status, headers, body = fetch(f"{cluster.url}/{meta.path}{query}", BROWSER_ACCEPT)
-        page = preview(body)
+        page = page_head(body)
         assert status == 200 and headers["content-type"].startswith("text/html"), meta.path
         assert page.title == meta.title != "Streamlit", meta.path
         assert page.meta["description"] == meta.description, meta.path
@@ -224,9 +186,9 @@ def test_each_pages_html_request_gets_its_link_preview(cluster: Cluster) -> None
     ]  # one set of cards for every replica
     # Anything that is not a page's HTML request still reaches Streamlit.
     _, headers, body = fetch(cluster.url + "/map", None)
-    assert preview(body).title == "Streamlit" and "x-dashlib-replica" in headers
+    assert page_head(body).title == "Streamlit" and "x-dashlib-replica" in headers
     _, _, body = fetch(cluster.url + "/nowhere", BROWSER_ACCEPT)
-    assert preview(body).title == "Streamlit"
+    assert page_head(body).title == "Streamlit"
 
 
 @pytest.mark.browser
@@ -291,10 +253,9 @@ def test_a_killed_replica_leaves_rotation_within_seconds(cluster: Cluster) -> No
 def test_stop_ends_every_process_by_pid(tmp_path: Path) -> None:
     run_dir = tmp_path / "run"
     port = free_port()
-    started = serve(  # link previews are the module cluster's (it draws cards in Chromium)
-        "start", "--replicas", "1", "--port", str(port), "--run-dir", str(run_dir),
-        "--no-previews", "--public-url", "https://reach.example.org",
-    )  # fmt: skip
+    started = start(  # link previews are the module cluster's (it draws cards in Chromium)
+        run_dir, port, "--no-previews", "--public-url", "https://reach.example.org", replicas=1
+    )
     assert started.returncode == 0, started.stderr
     pids = [int(p.read_text()) for p in run_dir.glob("*.pid")]
     assert len(pids) == 2
@@ -304,7 +265,7 @@ def test_stop_ends_every_process_by_pid(tmp_path: Path) -> None:
     assert b"DASHLIB_PUBLIC_URL=https://reach.example.org" in environ
     assert b"DASHLIB_PREVIEWS=off" in environ
     _, _, body = fetch(f"http://127.0.0.1:{port}/map", BROWSER_ACCEPT)
-    assert preview(body).title == "Streamlit"
+    assert page_head(body).title == "Streamlit"
     stopped = serve("stop", "--run-dir", str(run_dir))
     assert stopped.returncode == 0
     assert not list(run_dir.glob("*.pid"))
@@ -315,9 +276,7 @@ def test_stop_ends_every_process_by_pid(tmp_path: Path) -> None:
 
 
 def test_start_refuses_when_already_running(cluster: Cluster) -> None:
-    again = serve(
-        "start", "--replicas", "1", "--port", str(free_port()), "--run-dir", str(cluster.run_dir)
-    )
+    again = start(cluster.run_dir, free_port(), replicas=1)
     assert again.returncode == 1 and "serve-stop" in again.stderr
 
 
@@ -341,17 +300,7 @@ def shared_data(tmp_path_factory: pytest.TempPathFactory) -> Iterator[tuple[Clus
     run_dir = tmp_path_factory.mktemp("run-shared")
     port = free_port()
     env = {**os.environ, "DASHLIB_DATA_DIR": str(folder)}
-    started = serve(
-        "start",
-        "--replicas",
-        "2",
-        "--port",
-        str(port),
-        "--run-dir",
-        str(run_dir),
-        "--no-previews",
-        env=env,
-    )
+    started = start(run_dir, port, "--no-previews", env=env)
     assert started.returncode == 0, started.stdout + started.stderr
     try:
         yield Cluster(run_dir, port), folder

@@ -6,6 +6,7 @@ they drive Debian's Chromium (/usr/bin/chromium) through the Python playwright p
 
 from __future__ import annotations
 
+import html.parser
 import os
 import socket
 import subprocess
@@ -63,9 +64,6 @@ class AppServer:
     def wait_for_previews(self, timeout: float = 150.0) -> None:
         """Until the link-preview cards are drawn (serve_app.py draws them in Chromium in the
         background after start, which would weigh on a measurement); at once for app.py."""
-        import urllib.error
-        import urllib.request
-
         try:
             urllib.request.urlopen(f"{self.url}/previews/map-social.png", timeout=timeout).close()
         except (urllib.error.URLError, OSError):
@@ -250,3 +248,51 @@ def offline_plotly_tab(html: str, viewport: dict[str, int] | None = None) -> Ite
         yield tab
         assert outside == [], f"requests left the machine: {outside}"
         browser.close()
+
+
+# ------------------------------------------------------------------ pages as robots read them
+
+# What a browser sends for a page (link previews are answered only to Accept: text/html).
+BROWSER_ACCEPT = "text/html,application/xhtml+xml,application/xml;q=0.9,*/*;q=0.8"
+
+
+class PageHead(html.parser.HTMLParser):
+    """A page's <title>, <meta> tags and script count, as a link-preview robot (no
+    JavaScript) reads them."""
+
+    def __init__(self) -> None:
+        super().__init__()
+        self.title = ""
+        self.meta: dict[str, str] = {}
+        self.scripts = 0
+        self._in_title = False
+
+    def handle_starttag(self, tag: str, attrs: list[tuple[str, str | None]]) -> None:
+        found = dict(attrs)
+        self._in_title = tag == "title"
+        key = found.get("property") or found.get("name")
+        if tag == "meta" and key:
+            self.meta[key] = found.get("content") or ""
+        self.scripts += tag == "script" and bool(found.get("src"))
+
+    def handle_endtag(self, tag: str) -> None:
+        self._in_title = False
+
+    def handle_data(self, data: str) -> None:
+        self.title += data if self._in_title else ""
+
+
+def page_head(body: bytes | str) -> PageHead:
+    parsed = PageHead()
+    parsed.feed(body.decode("utf-8") if isinstance(body, bytes) else body)
+    return parsed
+
+
+def fetch(
+    url: str, accept: str | None = BROWSER_ACCEPT, timeout: float = 150
+) -> tuple[int, dict[str, str], bytes]:
+    """A plain HTTP GET (no JavaScript): status, headers (lower-case names), body."""
+    request = urllib.request.Request(url, headers={"Accept": accept} if accept else {})
+    with urllib.request.urlopen(request, timeout=timeout) as response:
+        headers = {k.lower(): v for k, v in response.headers.items()}
+        return response.status, headers, response.read()

@@ -8,7 +8,6 @@ link-preview robot does (no JavaScript), then in Chromium.
 from __future__ import annotations
 
 import asyncio
-import html.parser
 import time
 import urllib.error
 import urllib.request
@@ -21,40 +20,20 @@ import pytest
 from dashlib.data.dataset import load
 from dashlib.publish.preview_server import PreviewMiddleware, Previews
 from dashlib.publish.shells import page_meta
-from tools.browser import CHROMIUM, CHROMIUM_ARGS, AppServer, start_app
+from tools.browser import (
+    BROWSER_ACCEPT,
+    CHROMIUM,
+    CHROMIUM_ARGS,
+    AppServer,
+    PageHead,
+    fetch,
+    page_head,
+    start_app,
+)
 
 from conftest import FIXTURES, edit, missing_tool
 
-BROWSER_ACCEPT = "text/html,application/xhtml+xml,application/xml;q=0.9,*/*;q=0.8"
 PAGES = ["", "overview", "map", "timeline", "excerpts", "about", "corrections"]
-
-
-class _Head(html.parser.HTMLParser):
-    """A page's <title> and <meta> tags, as a link-preview robot reads them."""
-
-    def __init__(self) -> None:
-        super().__init__()
-        self.title, self.meta, self.scripts, self._in_title = "", {}, 0, False
-
-    def handle_starttag(self, tag: str, attrs: list[tuple[str, str | None]]) -> None:
-        found = dict(attrs)
-        self._in_title = tag == "title"
-        key = found.get("property") or found.get("name")
-        if tag == "meta" and key:
-            self.meta[key] = found.get("content") or ""
-        self.scripts += tag == "script" and bool(found.get("src"))
-
-    def handle_endtag(self, tag: str) -> None:
-        self._in_title = False
-
-    def handle_data(self, data: str) -> None:
-        self.title += data if self._in_title else ""
-
-
-def head(body: bytes) -> _Head:
-    parsed = _Head()
-    parsed.feed(body.decode("utf-8"))
-    return parsed
 
 
 # --------------------------------------------------------------------------- the middleware
@@ -108,7 +87,7 @@ def test_pages_html_requests_get_their_shells_and_nothing_else_does(
     metas = {m.path: m for m in page_meta(load(FIXTURES / "valid"))}
     for path in PAGES:
         status, headers, body = call(app, f"/{path}")
-        page = head(body)
+        page = page_head(body)
         assert status == 200 and headers["content-type"].startswith("text/html"), path
         assert page.title == metas[path].title, path
         assert headers["cache-control"] == "no-cache"
@@ -144,13 +123,13 @@ def test_pages_html_requests_get_their_shells_and_nothing_else_does(
 
 def test_base_url_path_and_public_url(no_chromium: Previews) -> None:
     app = PreviewMiddleware(_downstream, no_chromium, base_path=lambda: "/reach/")
-    page = head(call(app, "/reach/map")[2])
+    page = page_head(call(app, "/reach/map")[2])
     assert page.meta["og:url"] == "http://reach.test:8501/reach/map"
-    assert head(call(app, "/reach/")[2]).meta["og:url"] == "http://reach.test:8501/reach/"
+    assert page_head(call(app, "/reach/")[2]).meta["og:url"] == "http://reach.test:8501/reach/"
     assert call(app, "/reach")[2] == b"app saw http /reach"  # Streamlit redirects it to /reach/
     assert call(app, "/map")[2] == b"app saw http /map"  # outside the app's path
     no_chromium.public_url = "https://reach.example.org/news"
-    page = head(call(app, "/reach/timeline")[2])
+    page = page_head(call(app, "/reach/timeline")[2])
     assert page.meta["og:url"] == "https://reach.example.org/news/timeline"
 
 
@@ -162,7 +141,7 @@ def test_shells_follow_the_data_and_keep_the_last_valid(
     previews.start()
     previews.card("map-social.png", wait=60)
     app = PreviewMiddleware(_downstream, previews)
-    before = head(call(app, "/excerpts")[2]).meta["description"]
+    before = page_head(call(app, "/excerpts")[2]).meta["description"]
     count = len(load(data_dir).excerpts)
     assert before.startswith(f"{count} verbatim excerpts")
     lines = (data_dir / "excerpts.csv").read_text(encoding="utf-8").splitlines(keepends=True)
@@ -171,13 +150,13 @@ def test_shells_follow_the_data_and_keep_the_last_valid(
     after = before
     while after == before and time.monotonic() < deadline:  # reloaded in the background
         time.sleep(0.2)
-        after = head(call(app, "/excerpts")[2]).meta["description"]
+        after = page_head(call(app, "/excerpts")[2]).meta["description"]
     assert after.startswith(f"{count - 1} verbatim excerpts"), after
     # Files that do not validate: the last valid previews stay.
     edit(data_dir / "countries.csv", "iso3,name,", "code,name,")
     for _ in range(10):
         time.sleep(0.2)
-        assert head(call(app, "/excerpts")[2]).meta["description"] == after
+        assert page_head(call(app, "/excerpts")[2]).meta["description"] == after
 
 
 def test_switched_off(monkeypatch: pytest.MonkeyPatch) -> None:
@@ -188,13 +167,6 @@ def test_switched_off(monkeypatch: pytest.MonkeyPatch) -> None:
 
 
 # --------------------------------------------------------------------------- the real server
-
-
-def fetch(url: str, accept: str | None = BROWSER_ACCEPT) -> tuple[int, dict[str, str], bytes]:
-    request = urllib.request.Request(url, headers={"Accept": accept} if accept else {})
-    with urllib.request.urlopen(request, timeout=150) as response:
-        headers = {k.lower(): v for k, v in response.headers.items()}
-        return response.status, headers, response.read()
 
 
 @pytest.fixture(scope="module")
@@ -210,11 +182,11 @@ def served(tmp_path_factory: pytest.TempPathFactory) -> Iterator[AppServer]:
         server.stop()
 
 
-def wait_for_shell(url: str, timeout: float = 60.0) -> _Head:
+def wait_for_shell(url: str, timeout: float = 60.0) -> PageHead:
     """The shell, once the server has loaded the data (until then: Streamlit's own page)."""
     deadline = time.monotonic() + timeout
     while True:
-        page = head(fetch(url)[2])
+        page = page_head(fetch(url)[2])
         if page.title != "Streamlit" or time.monotonic() > deadline:
             return page
         time.sleep(0.2)
@@ -233,7 +205,7 @@ def test_served_pages_preview_without_javascript(served: AppServer) -> None:
         ("about", ""),
     ]:
         status, headers, body = fetch(f"{served.url}/{path}{query}")
-        page = head(body)
+        page = page_head(body)
         meta = metas[path]
         assert status == 200 and headers["content-type"].startswith("text/html")
         assert page.title == meta.title and page.meta["og:title"] == meta.title, path
@@ -251,11 +223,11 @@ def test_served_pages_preview_without_javascript(served: AppServer) -> None:
     assert status == 200 and image.startswith(b"\x89PNG")
     print(f"shells and cards ready {time.monotonic() - started:.1f} s after health")
     # Not intercepted: other Accept headers, the health check, static files, unknown pages.
-    assert head(fetch(served.url + "/map", "*/*")[2]).title == "Streamlit"
+    assert page_head(fetch(served.url + "/map", "*/*")[2]).title == "Streamlit"
     assert fetch(served.url + "/_stcore/health", None)[2] == b"ok"
     status, headers, body = fetch(served.url + "/app/static/topojson/world_110m.json", "*/*")
     assert headers["content-type"] == "application/json" and body.startswith(b"{")
-    assert head(fetch(served.url + "/nowhere")[2]).title == "Streamlit"
+    assert page_head(fetch(served.url + "/nowhere")[2]).title == "Streamlit"
     with pytest.raises(urllib.error.HTTPError):
         fetch(served.url + "/previews/nothing.png", "image/*")
 

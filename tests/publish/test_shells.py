@@ -4,51 +4,16 @@ tests/publish/test_preview_server.py)."""
 from __future__ import annotations
 
 import datetime as dt
-import html.parser
 import re
 from pathlib import Path
 
 from dashlib.data.dataset import load
 from dashlib.publish.shells import main, page_meta, shell_html, streamlit_index
+from tools.browser import page_head as head
 
 from conftest import FIXTURES, edit
 
 TODAY = dt.date(2026, 11, 27)
-
-
-class _Head(html.parser.HTMLParser):
-    """The <title> and <meta> tags of a page, as a link-preview robot reads them."""
-
-    def __init__(self) -> None:
-        super().__init__()
-        self.title = ""
-        self.meta: dict[str, str] = {}
-        self.scripts = 0
-        self._in_title = False
-
-    def handle_starttag(self, tag: str, attrs: list[tuple[str, str | None]]) -> None:
-        found = dict(attrs)
-        if tag == "title":
-            self._in_title = True
-        if tag == "meta":
-            key = found.get("property") or found.get("name")
-            if key:
-                self.meta[key] = found.get("content") or ""
-        if tag == "script" and found.get("src"):
-            self.scripts += 1
-
-    def handle_endtag(self, tag: str) -> None:
-        self._in_title = self._in_title and tag != "title"
-
-    def handle_data(self, data: str) -> None:
-        if self._in_title:
-            self.title += data
-
-
-def head(text: str) -> _Head:
-    parser = _Head()
-    parser.feed(text)
-    return parser
 
 
 def test_each_page_has_its_own_title_description_and_image() -> None:
