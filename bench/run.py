@@ -773,7 +773,7 @@ def _browser_shipped(br: Browser, p: Plan, work: Path, servers: list[AppServer])
         "pages": {n: {**ttc[n], "ratio": ratio(ttc[n], ttc["bare"])} for n in PAGES},
     }
     log(f"1b. first chart on a {throttled.RATE}× throttled CPU (phone size) …")
-    thr = throttled.measure(br.chromium, bare.url, app.url, max(1, p.iterations - 2))
+    thr = throttled.measure(br.chromium, bare.url, app.url, max(1, p.iterations - 1))
     log(f"2. filter → redraw, warm tab, {p.filter_iterations}× (add + remove a country) …")
     fb = filter_redraw(br, bare.url + "/", "chart", p.filter_iterations)
     fpages = {}

@@ -17,7 +17,7 @@ reported beside it.
 ``bench/run.py`` calls :func:`measure` while its shipped-data servers run, then adds
 :func:`targets` and :func:`markdown` to its report. Standalone::
 
-    .venv/bin/python -m bench.throttled [--iterations 3]
+    .venv/bin/python -m bench.throttled [--iterations 4]
 """
 
 from __future__ import annotations
@@ -93,32 +93,45 @@ def _stat(samples: list[float], bound: float | None) -> dict[str, Any]:
 
 
 def measure(
-    chromium: Any, bare_url: str, app_url: str, iterations: int, budget_s: float = 240
+    chromium: Any, bare_url: str, app_url: str, iterations: int, budget_s: float = 300
 ) -> dict[str, Any]:
-    """Round-robin over the bare page, / and /map, ``iterations`` times; medians and ratios."""
+    """Round-robin over the bare page, / and /map, ``iterations`` times; medians and ratios.
+
+    A run's bare page drifts by more than a second between rounds (6.5 to 7.9 s in one run),
+    more than the differences measured. So each round's samples are compared with that
+    round's bare page (``ratio``: the median of those paired ratios, the target's figure);
+    ``ratio_of_medians`` is reported beside it."""
     urls = {"bare": bare_url, "app": app_url}
     for server, path, kind, profile in TARGETS.values():  # warm-up (server caches), not counted
         time_to_chart(chromium, urls[server] + path, kind, profile)
-    samples: dict[str, list[float]] = {n: [] for n in TARGETS}
+    rounds: list[dict[str, float]] = []
     bounds: dict[str, float] = {}
     deadline = time.perf_counter() + budget_s
     for _ in range(iterations):
+        if time.perf_counter() > deadline:
+            break
+        got: dict[str, float] = {}
         for name, (server, path, kind, profile) in TARGETS.items():
-            if time.perf_counter() > deadline or name in bounds:
+            if name in bounds:
                 continue
             seconds = time_to_chart(chromium, urls[server] + path, kind, profile)
             if seconds is None:
                 bounds[name] = 90.0
             else:
-                samples[name].append(seconds)
+                got[name] = seconds
+        rounds.append(got)
+    samples = {n: [r[n] for r in rounds if n in r] for n in TARGETS}
     bare = _stat(samples["bare"], bounds.get("bare"))
     pages = {}
     for name in PAGES:
         fig = _stat(samples[name], bounds.get(name))
-        ratio = None
+        paired = [r[name] / r["bare"] for r in rounds if name in r and "bare" in r]
+        ratio = round(statistics.median(paired), 3) if paired else None
+        of_medians = None
         if fig["value"] is not None and bare["value"]:
-            ratio = round(fig["value"] / bare["value"], 3)
-        pages[name] = {**fig, "ratio": ratio}
+            of_medians = round(fig["value"] / bare["value"], 3)
+        pages[name] = {**fig, "ratio": ratio, "ratios": [round(x, 3) for x in paired],
+                       "ratio_of_medians": of_medians}  # fmt: skip
     return {"rate": RATE, "viewport": PHONE["viewport"], "user_agent": PHONE_UA, "bare": bare,
             "pages": pages}  # fmt: skip
 
@@ -153,19 +166,25 @@ def markdown(res: dict[str, Any]) -> list[str]:
         "A phone's User-Agent (Chrome on Android) unless the row says otherwise; the narrow row is",
         "a 375 px window with a desktop User-Agent on a first visit (the width probe's rerun).",
         "",
-        "| page | first chart (s) | × bare |",
-        "|---|---|---|",
-        f"| bare Streamlit page | {t['bare']['value']} | 1 |",
+        "× bare is the median of each round's ratio to that round's bare page (the bare page",
+        "drifts between rounds); the ratio of the medians is beside it.",
+        "",
+        "| page | first chart (s), median | × bare (paired) | rounds | ratio of medians |",
+        "|---|---|---|---|---|",
+        f"| bare Streamlit page | {t['bare']['value']} | 1 | {t['bare']['samples']} | 1 |",
     ]
     for name, fig in t["pages"].items():
         path = {"overview": "/", "map": "/map", "map_narrow": "/map, desktop User-Agent"}[name]
-        lines.append(f"| {path} | {fig['value']} | {fig['ratio']} |")
+        lines.append(
+            f"| {path} | {fig['value']} | {fig['ratio']} | {fig.get('ratios', '')} "
+            f"| {fig.get('ratio_of_medians', '')} |"
+        )
     return lines
 
 
 def main(argv: list[str] | None = None) -> int:
     parser = argparse.ArgumentParser(description=__doc__)
-    parser.add_argument("--iterations", type=int, default=3)
+    parser.add_argument("--iterations", type=int, default=4)
     args = parser.parse_args(argv)
     from playwright.sync_api import sync_playwright
 

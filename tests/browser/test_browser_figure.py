@@ -153,6 +153,18 @@ window.legendClearsTicks = async function(fig, width) {  // year labels vs legen
   const ticks = [...gd.querySelectorAll('.xtick text')].map(t => t.getBoundingClientRect());
   return {ticks: ticks.length, gap: Math.min(...ticks.map(t => legend.top - t.bottom))};
 };
+window.dateLabels = async function(fig, width, range) {  // the x labels drawn, in px
+  const gd = document.getElementById('a');
+  Plotly.purge(gd);
+  gd.style.width = width + 'px';
+  await Plotly.newPlot(gd, fig.data, Object.assign({}, fig.layout, {width}), CONFIG);
+  if (range) await Plotly.relayout(gd, {'xaxis.range': range});
+  return [...gd.querySelectorAll('.xtick text')]
+    .map(t => [t.textContent, t.getBoundingClientRect()])
+    .filter(([, r]) => r.width > 0)
+    .map(([text, r]) => ({text, left: r.left, right: r.right}))
+    .sort((a, b) => a.left - b.left);
+};
 window.drawnState = async function(figA, figB) {  // full layout and traces plotly computes
   const a = document.getElementById('a'), b = document.getElementById('b');
   await Plotly.newPlot(a, figA.data, figA.layout, CONFIG);
@@ -226,3 +238,31 @@ def test_timeline_legend_stays_clear_of_the_year_labels(
     )
     assert result["ticks"] >= 2
     assert result["gap"] >= 4, result
+
+
+@pytest.mark.parametrize("width", [343, 375, 1000])
+@pytest.mark.parametrize(
+    "countries,zoom",
+    [
+        ((), None),  # 1991 to today
+        (("GEO",), None),
+        ((), ["2008-05-10", "2008-11-16"]),  # a reader zooms into the 2008 war
+        ((), ["2022-01-01", "2022-02-15"]),  # six weeks: days
+        ((), ["2014-01-01", "2026-11-27"]),
+    ],
+)
+def test_timeline_date_labels_fit_and_never_repeat(
+    page: Any, shipped: Dataset, width: int, countries: tuple[str, ...], zoom: list[str] | None
+) -> None:
+    """The date axis's labels at a phone's and a desktop's width, and after a zoom: at least
+    two, none reading the same, and at least 6 px between neighbours (a fixed five-year
+    step ran eight labels into each other on a phone)."""
+    fig = build_timeline_figure(shipped, Selection(countries=countries), TODAY)
+    labels = page.evaluate(
+        "([fig, width, zoom]) => dateLabels(fig, width, zoom)",
+        [json.loads(fig.to_json()), width, zoom],
+    )
+    texts = [label["text"] for label in labels]
+    assert len(texts) >= 2 and len(texts) == len(set(texts)), texts
+    gaps = [b["left"] - a["right"] for a, b in zip(labels, labels[1:], strict=False)]
+    assert min(gaps) >= 6, list(zip(texts, gaps, strict=False))

@@ -11,7 +11,7 @@ import pytest
 from dashlib.data.dataset import Dataset, load
 from dashlib.figures import build_map_animation, build_map_figure
 from dashlib.figures.map_animation import frame_state
-from dashlib.figures.timeline import date_ticks
+from dashlib.figures.timeline import DATE_TICK_FORMATS
 from dashlib.query.selection import Selection
 from dashlib.query.summaries import map_summary, view_title
 from dashlib.query.timesteps import map_steps, merge_steps, next_step, step_at
@@ -79,37 +79,43 @@ def test_animation_frames_toggle_crimea_too(shipped: Dataset) -> None:
         assert drawn == (day >= dt.date(2014, 2, 27)), day
 
 
-def _labels(start: dt.date, end: dt.date) -> list[str]:
-    """The tick labels plotly draws for ``date_ticks(start, end)`` (same formats, in Python)."""
-    ticks = date_ticks(start, end)
-    fmt = ticks["tickformat"].replace("%-d", "%d")
-    dtick = ticks["dtick"]
-    day = dt.date(1991, 1, 1)
-    out = []
-    while day <= end:
-        if day >= start:
-            out.append(day.strftime(fmt))
-        if isinstance(dtick, str):  # "M<n>": months
-            months = int(dtick[1:])
-            total = day.month - 1 + months
-            day = dt.date(day.year + total // 12, total % 12 + 1, 1)
-        else:
-            day += dt.timedelta(milliseconds=dtick)
-    return out
+def _months(dtick: str | float | None) -> float | None:
+    """A plotly date dtick ("M<n>" months, or milliseconds) in months; None: open end."""
+    if dtick is None:
+        return None
+    if isinstance(dtick, str):
+        return float(dtick[1:])
+    return float(dtick) / (30.44 * 86_400_000)
 
 
+def _format_for(dtick: str | float) -> str:
+    """The label format plotly.js picks for ``dtick``: the first stop whose range holds it,
+    both ends included (plotly.js ``getTickFormat``)."""
+    for stop in DATE_TICK_FORMATS:
+        lo, hi = (_months(x) for x in stop["dtickrange"])
+        if (lo is None or lo <= _months(dtick)) and (hi is None or _months(dtick) <= hi):
+            return str(stop["value"])
+    raise AssertionError(f"no format for {dtick}")
+
+
+DAY_MS = 86_400_000
+
+
+# plotly.js's automatic date steps (axes.js autoTicks): days, weeks, months, years.
 @pytest.mark.parametrize(
-    "start,end",
-    [
-        (dt.date(2008, 5, 10), dt.date(2008, 11, 16)),  # one short intervention: was "2008" × 7
-        (dt.date(2022, 1, 1), dt.date(2022, 2, 15)),
-        (dt.date(2014, 1, 1), TODAY),
-        (dt.date(1991, 1, 1), TODAY),
-    ],
-)
-def test_a_date_axis_never_repeats_a_label(start: dt.date, end: dt.date) -> None:
-    labels = _labels(start, end)
-    assert len(labels) >= 2 and len(labels) == len(set(labels)), labels
+    "dtick",
+    [DAY_MS, 2 * DAY_MS, 7 * DAY_MS, 14 * DAY_MS, "M1", "M2", "M3", "M6", "M12", "M24", "M60",
+     "M120"],
+)  # fmt: skip
+def test_a_date_label_is_as_fine_as_its_step(dtick: str | float) -> None:
+    """Labels one step apart never read the same: days are labelled by day, months by month
+    (a fixed "%Y" on monthly ticks read "2008" seven times), years by year."""
+    fmt = _format_for(dtick)
+    months = _months(dtick)
+    assert months is not None
+    assert ("%d" in fmt or "%-d" in fmt) == (months < 1), fmt
+    assert "%b" in fmt or months >= 12, fmt
+    assert "%Y" in fmt  # a label always says the year
 
 
 def test_view_titles_name_the_filter() -> None:

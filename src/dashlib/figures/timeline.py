@@ -7,7 +7,6 @@ ones run to today and end in an arrow. Colours are the map's kind colours.
 from __future__ import annotations
 
 import datetime as dt
-import math
 from typing import Any
 
 import pandas as pd
@@ -131,27 +130,16 @@ def _monthly_events_trace(
     )
 
 
-MAX_TICKS = 8  # fits a phone's width
-
-
-def date_ticks(start: dt.date, end: dt.date) -> dict[str, Any]:
-    """Tick spacing and format for a date axis so that no two labels read the same.
-
-    A fixed "%Y" format on a six-month range labels every monthly tick "2008"; the format
-    follows the spacing instead: years, months, or days.
-
-    >>> date_ticks(dt.date(2008, 6, 1), dt.date(2009, 1, 1))["tickformat"]
-    '%b %Y'
-    """
-    days = max(1, (end - start).days)
-    if days > 3 * 365:
-        years = math.ceil(days / 365.25 / MAX_TICKS)
-        return {"tickformat": "%Y", "dtick": f"M{12 * years}", "tick0": "1991-01-01"}
-    if days > 120:
-        months = math.ceil(days / 30.44 / MAX_TICKS)
-        return {"tickformat": "%b %Y", "dtick": f"M{months}", "tick0": "1991-01-01"}
-    step = math.ceil(days / MAX_TICKS)
-    return {"tickformat": "%-d %b %Y", "dtick": step * 86_400_000, "tick0": "1991-01-01"}
+# The date axis's labels: plotly.js picks the spacing for the plot's width and the zoom (about
+# one label per 80 px, so a phone gets fewer than a desktop, and zooming into a month labels
+# days), and the label's format follows that spacing, so no two labels read the same (a fixed
+# "%Y" on monthly ticks read "2008" seven times; a fixed five-year step crowded a phone).
+# Stops are matched in order, both ends included: a one-year step is labelled by its year.
+DATE_TICK_FORMATS: list[dict[str, Any]] = [
+    {"dtickrange": ["M12", None], "value": "%Y"},
+    {"dtickrange": ["M1", "M12"], "value": "%b %Y"},
+    {"dtickrange": [None, "M1"], "value": "%-d %b<br>%Y"},
+]
 
 
 def build_timeline_figure(
@@ -325,7 +313,7 @@ def build_timeline_figure(
         range=[start.isoformat(), (end + pad).isoformat()],
         showgrid=True,
         gridcolor="#EEEEEE",
-        **date_ticks(start, end + pad),
+        tickformatstops=DATE_TICK_FORMATS,
         zeroline=False,
         automargin=True,
     )
