@@ -424,6 +424,28 @@ def test_touch_targets_are_at_least_24_px(browser: Any, app: AppServer) -> None:
         ctx.close()
 
 
+@pytest.mark.parametrize("path", ["/excerpts?q=peacekeepers", "/"])
+def test_link_labels_are_never_cut_on_a_phone(browser: Any, app: AppServer, path: str) -> None:
+    """Intervention links on excerpt cards ran off a 375 px screen, cut mid-word."""
+    ctx = browser.new_context(viewport={"width": 375, "height": 812}, is_mobile=True)
+    page = ctx.new_page()
+    try:
+        page.goto(app.url + path, wait_until="domcontentloaded")
+        page.locator('[data-testid="stMain"] [data-testid="stPageLink"]').first.wait_for(
+            timeout=READY_MS
+        )
+        cut = page.evaluate(
+            """() => Array.from(document.querySelectorAll(
+                '[data-testid="stMain"] [data-testid="stPageLink"] span'))
+              .filter(e => e.scrollWidth > e.clientWidth + 1
+                           || e.getBoundingClientRect().right > window.innerWidth)
+              .map(e => e.textContent)"""
+        )
+        assert not cut, cut
+    finally:
+        ctx.close()
+
+
 def test_overview_map_is_above_the_fold_on_a_phone(browser: Any, app: AppServer) -> None:
     ctx, page = _open(
         browser, app.url + "/", viewport={"width": 375, "height": 812}, is_mobile=True

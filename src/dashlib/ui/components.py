@@ -206,6 +206,13 @@ div:has(> div > input[type="range"]:focus-visible) {
   align-items: center;
   justify-content: center;
 }
+/* A link's label wraps instead of being cut at the right (intervention links on excerpt
+   cards ran off a phone's screen). */
+[data-testid="stPageLink"] span,
+[data-testid="stPageLink"] [data-testid="stMarkdownContainer"],
+[data-testid="stPageLink"] p {
+  white-space: normal !important;
+}
 /* The width probe (see _PROBE_JS) is never shown; the wide map waits for the phone's. */
 .st-key-viewport_probe_box { display: none; }
 .dashlib-narrow .st-key-map_wide { display: none; }
