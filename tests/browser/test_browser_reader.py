@@ -506,6 +506,35 @@ def test_the_phone_map_fills_its_figure(
         ctx.close()
 
 
+@pytest.mark.parametrize(
+    ("width", "agent"),
+    [(390, PHONE_UA), (430, PHONE_UA), (375, None)],  # None: a narrow desktop window
+)
+def test_a_first_visit_draws_the_phone_map_for_its_screen_at_once(
+    browser: Any, app: AppServer, width: int, agent: str | None
+) -> None:
+    """The page's HTML sets the width cookies before the app's websocket opens, so the
+    first run of a first visit (a fresh browser: no cookie from before) already draws the
+    map for the screen: the width probe never asks for a rerun, and no wide map is drawn
+    first on a narrow desktop window."""
+    from dashlib.ui.components import PHONE_PAGE_PADDING_PX, VIEWPORT_KEY, phone_figure_width
+
+    figure = phone_figure_width(width - PHONE_PAGE_PADDING_PX) or COMPACT_WIDTH_PX
+    extra = {"user_agent": agent} if agent else {}
+    ctx = browser.new_context(viewport={"width": width, "height": 812}, is_mobile=True, **extra)
+    page = ctx.new_page()
+    try:
+        page.goto(app.url + "/map", wait_until="domcontentloaded")
+        box = page.locator(f".st-key-map_compact_w{figure}")
+        box.locator(f"{PLOT} .geolayer path").first.wait_for(state="attached", timeout=READY_MS)
+        page.wait_for_timeout(2000)  # the probe checks every 0.3 s once the run has ended
+        probe = page.locator(f".st-key-{VIEWPORT_KEY}_box input")
+        assert probe.input_value() == "", "the probe asked for a rerun"
+        assert page.locator(".st-key-map_wide").count() == 0
+    finally:
+        ctx.close()
+
+
 # --------------------------------------------------------------------------- 7: exported page
 
 

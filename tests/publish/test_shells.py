@@ -8,7 +8,7 @@ import re
 from pathlib import Path
 
 from dashlib.data.dataset import load
-from dashlib.publish.shells import main, page_meta, shell_html, streamlit_index
+from dashlib.publish.shells import main, page_meta, shell_html, shells_by_path, streamlit_index
 from tools.browser import page_head as head
 
 from conftest import FIXTURES, edit
@@ -94,3 +94,15 @@ def test_command_line_writes_one_shell_per_page(tmp_path: Path) -> None:
     assert files == sorted({f"{m.file}.html" for m in page_meta(load(FIXTURES / "valid"))})
     page = head((out / "overview.html").read_text(encoding="utf-8"))
     assert page.meta["og:url"] == "https://r.example/" and "og:image" not in page.meta
+
+
+def test_a_shell_sets_the_width_cookies_before_the_apps_scripts() -> None:
+    """So the first run of a first visit knows the screen (dashlib.viewport)."""
+    from dashlib.viewport import COOKIE_JS
+
+    index = streamlit_index()
+    ds = load(FIXTURES / "valid")
+    shell = shells_by_path(index, page_meta(ds), "https://example.org", None)["map"]
+    cookie = shell.index(f"<script>{COOKIE_JS}</script>")
+    first_module = shell.index('<script type="module"')
+    assert cookie < first_module

@@ -5,7 +5,8 @@ set later by JavaScript, which link-preview robots (chat apps, social networks) 
 A shell is Streamlit's own ``index.html`` (the installed version's, so its script and style
 links are the running server's) with the page's ``<title>``, description, canonical link and
 Open Graph / Twitter card tags. A browser then runs the app exactly as from Streamlit's own
-page; a robot reads the tags.
+page (the shell also sets the screen-width cookies, :mod:`dashlib.viewport`, before the
+app's scripts run); a robot reads the tags.
 
 The app server answers each page's HTML request with its shell itself
 (:mod:`dashlib.publish.preview_server`, mounted by ``serve_app.py``), so ``make run``,
@@ -37,6 +38,7 @@ from dashlib import paths
 from dashlib.data.dataset import Dataset, load
 from dashlib.query.selection import Selection
 from dashlib.query.summaries import key_figures, timeline_summary
+from dashlib.viewport import COOKIE_JS
 
 SITE_NAME = "Russia's military reach since 1991"
 DESCRIPTION_CHARS = 200  # what previews show before cutting
@@ -166,6 +168,9 @@ def shell_html(index: str, meta: PageMeta, base_url: str, images_url: str | None
             '    <meta name="twitter:card" content="summary_large_image" />',
             f'    <meta name="twitter:image" content="{e(image)}" />',
         ]
+    # The screen's width in cookies before Streamlit's scripts open the websocket, so the
+    # first run of a first visit draws a phone's map for its screen (dashlib.viewport).
+    tags.append(f"    <script>{COOKIE_JS}</script>")
     text = "\n".join(tags)
     title = re.compile(r"\s*<title>.*?</title>", flags=re.S)
     shell, count = title.subn(lambda _: "\n" + text, index, count=1)

@@ -21,6 +21,7 @@ from dashlib.figures.map import COMPACT_WIDTH_PX as MAP_COMPACT_WIDTH_PX
 from dashlib.figures.map import WIDTH_PX as MAP_WIDTH_PX
 from dashlib.ui.data import Loaded
 from dashlib.ui.text import md_escape
+from dashlib.viewport import COOKIE_JS, NARROW_COOKIE, NARROW_PX, WIDTH_COOKIE
 
 # plotly.js loads its base map from here (served by Streamlit static serving) instead of
 # cdn.plot.ly; see static/topojson and .streamlit/config.toml. The app/ folder holds only
@@ -255,7 +256,6 @@ def show_reader_css() -> None:
 # On a phone the sidebar covers most of the screen: close it once a filter is chosen, so the
 # reader sees what the choice did. Installed once per page load (the app's window keeps the
 # flag across reruns); a wide screen keeps its sidebar open.
-NARROW_PX = 640
 _CLOSE_SIDEBAR_JS = (
     "<script>(function(){var app=window;if(app.__dashlibSidebar)"
     "return;app.__dashlibSidebar=1;var doc=app.document;"
@@ -272,17 +272,12 @@ _CLOSE_SIDEBAR_JS = (
 )
 
 
-# Streamlit never tells the server the screen's width. The browser keeps it in cookies
-# (narrow: 1 below NARROW_PX; width: the window's width in px), which the server reads on the
-# reader's next visit; until then a phone's User-Agent ("Mobi", as MDN advises) decides, and
-# a phone's map is drawn for a 375 px screen. No "<" in a script (st.html drops it).
-NARROW_COOKIE = "dashlib_narrow"
-WIDTH_COOKIE = "dashlib_width"
-_NARROW_COOKIE_JS = (
-    "<script>(function(){var w=window.innerWidth,tail=';path=/;max-age=31536000;SameSite=Lax';"
-    "document.cookie='" + NARROW_COOKIE + "='+(" + str(NARROW_PX) + ">w?1:0)+tail;"
-    "document.cookie='" + WIDTH_COOKIE + "='+Math.round(w)+tail;})();</script>"
-)
+# The screen's width class and width, in cookies the server reads (dashlib.viewport): set by
+# the page's HTML before the websocket opens (dashlib.publish.shells), and again here on every
+# page. Without them (the first visit through `streamlit run app.py`, which serves no shells)
+# a phone's User-Agent ("Mobi", as MDN advises) decides, and a phone's map is drawn for a
+# 375 px screen; the width probe corrects it within the visit.
+_NARROW_COOKIE_JS = "<script>" + COOKIE_JS + "</script>"
 # Streamlit pads its page 16 px each side on a phone: the map's figure is the window less that.
 PHONE_PAGE_PADDING_PX = 32
 # A phone's map is drawn for its screen's width to the nearest WIDTH_STEP_PX (a band of at
