@@ -237,6 +237,27 @@ def test_the_map_fills_its_plot_at_the_windows_width(
 
 
 @pytest.mark.browser
+@pytest.mark.parametrize(
+    ("opened", "width", "resized"),
+    [("map-animated.html", 375, 430), ("map.html", 1280, 700), ("map-geo.html", 660, 760)],
+)
+def test_the_map_keeps_filling_its_plot_when_the_window_is_resized(
+    browser: Any, exported: Path, opened: str, width: int, resized: int
+) -> None:
+    """A phone turned, a window or an iframe resized: the plot takes the new width and the
+    height that keeps the map filling it."""
+    with tab(browser, exported, width) as page:
+        page.goto(f"{EMBEDS}/{opened}")
+        page.wait_for_function(DRAWN, timeout=30_000)
+        page.wait_for_timeout(500)
+        page.set_viewport_size({"width": resized, "height": 812})
+        page.wait_for_timeout(800)
+        bands = page.evaluate(MAP_BANDS)
+    assert max(abs(bands[side]) for side in ("top", "bottom", "left", "right")) <= 3, bands
+    assert bands["width"] == min(resized, 800), bands
+
+
+@pytest.mark.browser
 @pytest.mark.parametrize("width", [320, 375, 1280])
 def test_every_slider_label_is_on_screen(browser: Any, exported: Path, width: int) -> None:
     """The animated map's date labels: none cut at the screen's edges (the first, centred on

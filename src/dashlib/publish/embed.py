@@ -116,7 +116,9 @@ def fit_height_js(fig: go.Figure, width: int) -> str:
     """plotly ``post_script`` keeping the map filling its plot at the page's width: the
     builder makes ``fig`` as tall as its map's view needs at ``width`` px (no blank band
     above or below the map); at another width the plot's height is set in that same
-    proportion to its width (again after the legend rewraps, and on every resize)."""
+    proportion to its width (again after the legend rewraps, and on every resize). Width
+    and height are set together: once plotly.js has a height it no longer follows its
+    container's width by itself."""
     margin = fig.layout.margin
     height = float(fig.layout.height or 0)
     if not height:
@@ -127,8 +129,8 @@ def fit_height_js(fig: go.Figure, width: int) -> str:
         "(function(){var gd=document.getElementById('{plot_id}'),n=0;function fit(){"
         "var L=gd._fullLayout,s=L&&L._size,w=gd.clientWidth;if(!s||!w||n>3)return;"
         f"var h=Math.round(s.t+s.b+(w-s.l-s.r)*{aspect:.6f});"
-        "if(Math.abs(h-L.height)<1)return;n++;gd.style.height=h+'px';"
-        "Plotly.relayout(gd,{height:h}).then(fit);}"
+        "if(Math.abs(h-L.height)<1&&Math.abs(w-L.width)<1)return;n++;gd.style.height=h+'px';"
+        "Plotly.relayout(gd,{width:w,height:h}).then(fit);}"
         "fit();window.addEventListener('resize',function(){n=0;fit();});})();"
     )
 
