@@ -13,7 +13,7 @@ from collections.abc import Mapping
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
-from urllib.parse import urlsplit
+from urllib.parse import quote, urlsplit
 
 import jinja2
 import plotly.graph_objects as go
@@ -46,10 +46,10 @@ NO_BASE_URL_NOTE = (
 )
 # Said once at the top of the gallery: a map's phone version needs no embed code of its own.
 PHONE_NOTE = (
-    f"On phones, readers get a phone layout of each map: its page opens its phone version "
-    f"(“HTML, phone layout”, the map as the app draws it on a phone) in its place in a window "
-    f"or an iframe narrower than {NARROW_PX} px, keeping the link's parameters. Embed and "
-    f"link only the main page."
+    "On phones readers get a phone layout of each map: in a window or an iframe narrower than "
+    f"{NARROW_PX} px, its page opens its phone version (“HTML, phone layout”: the map as the "
+    "app draws it on a phone) in its place, keeping the link's parameters. Embed and link "
+    "only the main page."
 )
 TEMPLATES = jinja2.Environment(
     loader=jinja2.PackageLoader("dashlib.publish", "templates"),
@@ -166,6 +166,8 @@ def standalone_html(
     also its canonical address.
     """
     title = title or _meta(fig, "title") or theme.ISSUE_TITLE
+    # File names next to the page, as relative URLs (a ":" would make one a scheme).
+    phone_page, wide_page = (quote(p) if p else None for p in (phone_page, wide_page))
     switch = ""
     if phone_page:
         switch = viewport_switch_js(phone_page, narrow=True)
