@@ -349,16 +349,17 @@ def test_other_views_get_the_whole_base_map(change: dict[str, Any]) -> None:
 
 
 def test_exported_cdn_map_pages_within_budget(tmp_path: Path, region: dict[str, Any]) -> None:
-    """``python -m dashlib export`` on the shipped data: each map page ≤ 150 KiB, base map
-    and data included (the animated map carries a frame per year and is not held to it)."""
+    """``python -m dashlib export`` on the shipped data: each map page and its phone
+    version ≤ 150 KiB, base map and data included (the animated map carries a frame per
+    step and is not held to it)."""
     out = tmp_path / "out"
     done = subprocess.run(
         [sys.executable, "-m", "dashlib", "export", str(out), "--no-images"],
         capture_output=True, text=True, cwd=REPO, timeout=600,
     )  # fmt: skip
     assert done.returncode == 0, done.stderr
-    pages = [p for p in sorted(out.glob("map*.html")) if p.name != "map-animated.html"]
-    assert any(p.name == "map.html" for p in pages)
+    pages = [p for p in sorted(out.glob("map*.html")) if not p.name.startswith("map-animated")]
+    assert {"map.html", "map-phone.html", "map-geo-phone.html"} <= {p.name for p in pages}
     seeded = embed.topojson_text(REGION_FILE)
     for page in pages:
         size = page.stat().st_size

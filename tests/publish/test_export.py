@@ -10,6 +10,7 @@ import csv
 import datetime as dt
 import html
 import io
+import json
 import os
 import re
 import shutil
@@ -18,6 +19,7 @@ import subprocess
 import sys
 import xml.etree.ElementTree as ET
 from pathlib import Path
+from typing import Any
 from urllib.parse import parse_qs, urlparse
 
 import pytest
@@ -31,6 +33,7 @@ from dashlib.publish.embed import (
     iframe_code,
     iframe_snippet,
     topojson_text,
+    viewport_switch_js,
 )
 from dashlib.publish.pages import standalone_html
 from dashlib.query.selection import Selection
@@ -41,6 +44,7 @@ from conftest import FIXTURES, REPO, edit, missing_tool
 HAVE_CHROMIUM = os.access(CHROMIUM, os.X_OK)
 HYPERLINK = '=HYPERLINK("http://x","y")'
 BASE_URL = "https://news.example/reach"
+TODAY = dt.date(2026, 6, 1)
 
 
 def need_chromium() -> None:
@@ -202,6 +206,121 @@ def test_standalone_html_seeds_base_map_and_describes_chart() -> None:
     assert html.escape(fig.layout.meta["summary"]) in page
     assert f"Data version {ds.version}" in page
     assert MESSAGE_KEY in page and "window.parent.postMessage" in page
+
+
+def _plot_json(page: str) -> dict[str, Any]:
+    """The figure a page hands plotly.js: ``Plotly.newPlot(id, data, layout, …)`` and the
+    frames of ``Plotly.addFrames``, as parsed JSON."""
+    decoder = json.JSONDecoder()
+
+    def values(call: str, count: int) -> list[Any]:
+        found = re.search(call + r"""\(\s*["']chart-plot["']\s*,\s*""", page)
+        if found is None:
+            return [[]] * count
+        out, at = [], found.end()
+        for _ in range(count):
+            value, at = decoder.raw_decode(page, at)
+            out.append(value)
+            at = re.compile(r"\s*,?\s*").match(page, at).end()  # type: ignore[union-attr]
+        return out
+
+    data, layout = values(r"Plotly\.newPlot", 2)
+    (frames,) = values(r"Plotly\.addFrames", 1)
+    return {"data": data, "layout": layout, "frames": frames}
+
+
+def _as_sent(fig: Any) -> dict[str, Any]:
+    """``fig`` as JSON the way a page sends it (uids kept: frames find traces by them)."""
+    import plotly.io as pio
+
+    sent: dict[str, Any] = json.loads(pio.json.to_json_plotly(fig.to_dict()))
+    return sent
+
+
+def _fallback(page: str) -> str:
+    """The page's words without its chart: the text shown when plotly.js cannot load."""
+    found = re.search(r'<div class="fallback"[^>]*>(.*?)</div>', page, re.S)
+    assert found, "no fallback text"
+    return found.group(1)
+
+
+@pytest.fixture(scope="module")
+def cdn_export(tmp_path_factory: pytest.TempPathFactory) -> Path:
+    """The export's HTML and CSV of the valid fixture, plotly.js from its CDN."""
+    out = tmp_path_factory.mktemp("cdn")
+    export.run_export(load(FIXTURES / "valid"), out, images=False, today=TODAY, log=str)
+    return out
+
+
+def test_every_map_gets_its_phone_version_from_the_compact_builder(cdn_export: Path) -> None:
+    """NAME-phone.html holds exactly the builder's ``compact=True`` figure (the phone layout
+    the app draws), with the same words as NAME.html; a timeline has one page."""
+    ds = load(FIXTURES / "valid")
+    charts = catalogue.chart_list(ds, Selection())
+    maps = [c for c in charts if c.kind in ("map", "map-animated")]
+    assert {c.name for c in maps} >= {"map", "map-animated", "map-geo", "map-ukr"}
+    for chart in maps:
+        wide = (cdn_export / f"{chart.name}.html").read_text(encoding="utf-8")
+        phone = (cdn_export / f"{chart.name}-phone.html").read_text(encoding="utf-8")
+        built = _as_sent(catalogue.build_figure(ds, chart, TODAY, compact=True))
+        shown = _plot_json(phone)
+        assert shown["data"] == built["data"], chart.name
+        assert shown["layout"] == built["layout"], chart.name
+        assert shown["frames"] == built.get("frames", []), chart.name
+        assert bool(shown["frames"]) == (chart.kind == "map-animated"), chart.name
+        article = _as_sent(catalogue.build_figure(ds, chart, TODAY))
+        assert _plot_json(wide)["layout"] == article["layout"], chart.name
+        assert shown["layout"] != article["layout"]  # the phone's layout, not the article's
+        # The same title, words, source line and PNG link for readers on either page.
+        assert _fallback(phone) == _fallback(wide), chart.name
+        assert (
+            re.search(r"<title>(.*?)</title>", phone)[1]
+            == (  # type: ignore[index]
+                re.search(r"<title>(.*?)</title>", wide)[1]  # type: ignore[index]
+            )
+        )
+        assert f'href="{chart.name}.png"' in _fallback(phone)
+        assert f'<link rel="canonical" href="{chart.name}.html">' in phone
+        assert 'rel="canonical"' not in wide
+        for page in (wide, phone):  # the CDN budget of a map page holds for both
+            assert 'src="https://cdn.plot.ly/plotly-' in page
+            if chart.kind == "map":
+                assert len(page.encode("utf-8")) <= 150 * 1024, chart.name
+            # The switch is the head's first script: before the base map and plotly.js.
+            head = page[: page.index("</head>")]
+            assert head.index("<script>") == head.index("<script>(function(){var w=window")
+            assert page.index("location.replace(") < page.index("PlotlyGeoAssets")
+            assert MESSAGE_KEY in page  # both post their height to an embedding page
+        assert f'location.replace("{chart.name}-phone.html"+location.search' in wide
+        assert f'location.replace("{chart.name}.html"+location.search' in phone
+    for chart in charts:
+        if chart.kind == "timeline":
+            assert chart.phone_name is None
+            assert "location.replace" not in (cdn_export / f"{chart.name}.html").read_text()
+            assert not (cdn_export / f"{chart.name}-phone.html").exists()
+
+
+def test_pages_switch_at_the_apps_phone_breakpoint() -> None:
+    """The exported pages switch where the app does (one constant, defined in the core)."""
+    from dashlib.figures.map import NARROW_PX
+    from dashlib.ui import components
+
+    assert components.NARROW_PX == NARROW_PX
+    assert f"w<{NARROW_PX})" in viewport_switch_js("m-phone.html", narrow=True)
+    assert f"w>={NARROW_PX})" in viewport_switch_js("m.html", narrow=False)
+
+
+def test_the_gallery_lists_each_map_once_and_says_phones_get_their_layout(
+    cdn_export: Path,
+) -> None:
+    gallery = html.unescape((cdn_export / "index.html").read_text(encoding="utf-8"))
+    sources = gallery_sources(cdn_export / "index.html")
+    assert sources["map-hosted"] == "map.html"
+    assert not [src for src in sources.values() if "-phone" in src], sources
+    assert gallery.count('<section class="card"') == len(chart_names())
+    assert "phone layout" in gallery and "640 px" in gallery
+    assert '<a href="map-phone.html" download>HTML, phone layout</a>' in gallery
+    assert "timeline-phone.html" not in gallery
 
 
 def test_bad_selection_is_one_clear_line(

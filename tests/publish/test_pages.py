@@ -80,6 +80,25 @@ def test_standalone_page_shows_hostile_text_as_text(text: str) -> None:
         assert text not in page  # never raw: not in the HTML, not in plotly's JSON either
 
 
+@pytest.mark.parametrize("text", HOSTILE)
+@pytest.mark.parametrize("side", ["phone_page", "wide_page"])
+def test_a_maps_two_pages_show_hostile_text_as_text(text: str, side: str) -> None:
+    """A map's page and its phone version (the switch script, the canonical link), even
+    were a file name hostile: the name stays a file next to the page."""
+
+    def page(text: str) -> str:
+        pages = {side: f"{text}.html"}
+        return standalone_html(hostile_figure(text), page_title=text, fit_width=343, **pages)
+
+    assert_inert(page(text), page("harmless"))
+    head = page(text)[: page(text).index("</head>")]
+    assert head.count("<script>") == 1 and head.count("</script>") == 1  # nothing broke out
+    assert "location.replace(" in head
+    if side == "wide_page":
+        (link,) = [a for t, a in parse(head).tags if t == "link"]
+        assert ":" not in (link["href"] or "") and "<" not in (link["href"] or "")
+
+
 def gallery(text: str, out_dir: Path, base_url: str) -> str:
     countries = pd.DataFrame({"iso3": ["UKR"], "name": [text]})  # the live code's title
     ds = cast(

@@ -36,6 +36,9 @@ from dashlib.query.timesteps import map_steps
 CONTROLS_PX = 108
 BUTTONS_PAD_PX = 66
 FRAME_MS = 400  # one frame of Play (about 80 s for 1991 → today)
+# The slider's end labels ("1 Jan 1991") are centred on its end steps: inset the slider this
+# far from the figure's sides so they are not cut (at 0 the first ran 12 px off the edge).
+SLIDER_SIDE_PAD_PX = 18
 
 
 def animation_days(ds: Dataset, today: dt.date, start: dt.date | None = None) -> list[dt.date]:
@@ -239,7 +242,7 @@ def build_map_animation(
                 "len": 1.0,
                 "y": 1.0,
                 "yanchor": "bottom",
-                "pad": {"t": 0, "b": 4},
+                "pad": {"t": 0, "b": 4, "l": SLIDER_SIDE_PAD_PX, "r": SLIDER_SIDE_PAD_PX},
                 "currentvalue": {"prefix": "Showing ", "font": {"size": 12}, "xanchor": "right"},
                 "font": {"size": 9},
                 "ticklen": 3,

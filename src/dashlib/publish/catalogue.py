@@ -3,6 +3,9 @@ which data table behind each.
 
 To add a chart to the export, add a :class:`Chart` in :func:`chart_list` and, for a new kind,
 a branch in :func:`build_figure` and :func:`chart_table`.
+
+A map also gets a phone version (:attr:`Chart.phone_name`): the same builder with
+``compact=True``, the app's phone layout, laid out for a 375 px screen.
 """
 
 from __future__ import annotations
@@ -18,6 +21,10 @@ from dashlib.figures import build_map_animation, build_map_figure, build_timelin
 from dashlib.figures.map_animation import animation_days
 from dashlib.query.selection import Selection
 from dashlib.query.tables import sites_table, timeline_table
+
+MAP_KINDS = ("map", "map-animated")
+# The phone version of NAME.html is NAME-phone.html.
+PHONE_SUFFIX = "-phone"
 
 # Per-country views a story would use: (name suffix, countries).
 STORY_VIEWS: tuple[tuple[str, tuple[str, ...]], ...] = (
@@ -42,6 +49,12 @@ class Chart:
     def page(self) -> str:
         """The app page showing this chart (``/map`` plays the animation)."""
         return "timeline" if self.kind == "timeline" else "map"
+
+    @property
+    def phone_name(self) -> str | None:
+        """The file name (without ``.html``) of the chart's phone version; ``None`` for a
+        chart drawn the same on every screen (the timeline)."""
+        return f"{self.name}{PHONE_SUFFIX}" if self.kind in MAP_KINDS else None
 
 
 def chart_list(ds: Dataset, selection: Selection) -> list[Chart]:
@@ -69,12 +82,13 @@ def chart_list(ds: Dataset, selection: Selection) -> list[Chart]:
     return charts
 
 
-def build_figure(ds: Dataset, chart: Chart, today: dt.date) -> go.Figure:
-    """The app's figure for ``chart`` (the same builders, never a second version)."""
+def build_figure(ds: Dataset, chart: Chart, today: dt.date, *, compact: bool = False) -> go.Figure:
+    """The app's figure for ``chart`` (the same builders, never a second version);
+    ``compact``: a map's phone version, as the app draws it for a 375 px phone."""
     if chart.kind == "map":
-        return build_map_figure(ds, chart.selection, today)
+        return build_map_figure(ds, chart.selection, today, compact=compact)
     if chart.kind == "map-animated":
-        return build_map_animation(ds, chart.selection, today)
+        return build_map_animation(ds, chart.selection, today, compact=compact)
     return build_timeline_figure(ds, chart.selection, today)
 
 

@@ -14,6 +14,13 @@
 
 Message format: ``{"dashlib-embed-height": <pixels>}``. The listener only resizes the iframe
 whose window sent the message, so any number of embeds can share one page.
+
+An exported map comes as two pages, ``NAME.html`` and its phone version ``NAME-phone.html``
+(the builder's ``compact`` figure). Each page's first script (:func:`viewport_switch_js`)
+sends a window on the other side of :data:`~dashlib.figures.map.NARROW_PX` to the other page,
+so every link and embed code names ``NAME.html`` and readers get the layout for their screen
+(in an iframe, the iframe's own width decides). :func:`fit_height_js` keeps the map filling
+its plot at any width near the one the figure was laid out for.
 """
 
 from __future__ import annotations
@@ -31,6 +38,7 @@ from urllib.parse import urlencode
 import plotly.graph_objects as go
 
 from dashlib import paths
+from dashlib.figures.map import NARROW_PX
 from dashlib.query.selection import Selection
 
 # The base map cut to the dashboard's map view by scripts/build_boundaries.py, in this folder
@@ -83,6 +91,48 @@ FALLBACK_JS = (
     "document.documentElement.className+=' no-plotly';"
     "var d=document.getElementById('chart-plot');if(d){d.style.display='none';}}});"
 )
+
+
+def viewport_switch_js(target: str, *, narrow: bool) -> str:
+    """The script that opens ``target`` (a file next to the page, e.g. ``map-phone.html``)
+    in the page's place, with the same query string and fragment, when the window (an
+    iframe's own) is narrower than ``NARROW_PX`` (``narrow``: the wide page's script) or at
+    least that wide (the phone page's): one breakpoint, opposite sides, so never a loop.
+    ``location.replace``: Back skips the page that sent the reader on. Run it first in
+    ``<head>``, after the viewport ``<meta>`` (a phone's width is known from it).
+
+    >>> js = viewport_switch_js("map.html", narrow=False)
+    >>> js[js.index("if("):js.index(";})")]
+    'if(w>=640)location.replace("map.html"+location.search+location.hash)'
+    """
+    test = f"w>0&&w<{NARROW_PX}" if narrow else f"w>={NARROW_PX}"
+    return (
+        f"(function(){{var w=window.innerWidth;if({test})"
+        f"location.replace({_script_safe(json.dumps(target))}+location.search+location.hash);}})();"
+    )
+
+
+def fit_height_js(fig: go.Figure, width: int) -> str:
+    """plotly ``post_script`` keeping the map filling its plot at the page's width: the
+    builder makes ``fig`` as tall as its map's view needs at ``width`` px (no blank band
+    above or below the map); at another width the plot's height is set in that same
+    proportion to its width (again after the legend rewraps, and on every resize). Width
+    and height are set together: once plotly.js has a height it no longer follows its
+    container's width by itself."""
+    margin = fig.layout.margin
+    height = float(fig.layout.height or 0)
+    if not height:
+        return ""
+    side = [80.0 if v is None else float(v) for v in (margin.l, margin.r, margin.t, margin.b)]
+    aspect = (height - side[2] - side[3]) / (width - side[0] - side[1])
+    return (
+        "(function(){var gd=document.getElementById('{plot_id}'),n=0;function fit(){"
+        "var L=gd._fullLayout,s=L&&L._size,w=gd.clientWidth;if(!s||!w||n>3)return;"
+        f"var h=Math.round(s.t+s.b+(w-s.l-s.r)*{aspect:.6f});"
+        "if(Math.abs(h-L.height)<1&&Math.abs(w-L.width)<1)return;n++;gd.style.height=h+'px';"
+        "Plotly.relayout(gd,{width:w,height:h}).then(fit);}"
+        "fit();window.addEventListener('resize',function(){n=0;fit();});})();"
+    )
 
 
 def embed_url(base_url: str, page: str, selection: Selection) -> str:

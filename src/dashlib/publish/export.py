@@ -5,6 +5,9 @@ timeline per country a story would use) it writes, from the app's own figure bui
 
 - ``NAME.html``  standalone page; plotly.js from its CDN, or inlined with ``--offline`` (then
   the page makes no network request at all); the base map is always inlined;
+- ``NAME-phone.html``  for a map, its phone version (the builder's ``compact`` figure, as the
+  app draws it on a phone); each of the two pages opens the other in its place on the other
+  side of 640 px, so links and embed codes name only ``NAME.html``;
 - ``NAME.png``   article width (800 CSS px) at 2× pixel density;
 - ``NAME-social.png``  1200 × 675 social card;
 - ``NAME.svg``   vector, with ``<title>``/``<desc>`` (the chart's text summary);
@@ -30,6 +33,7 @@ from typing import Any
 import plotly.graph_objects as go
 
 from dashlib.data.dataset import Dataset
+from dashlib.figures.map import COMPACT_WIDTH_PX, WIDTH_PX
 from dashlib.publish.catalogue import Chart, build_figure, card_figure, chart_list, chart_table
 from dashlib.publish.csvsafe import csv_bytes
 from dashlib.publish.images import SOCIAL_SIZE, ChromiumMissing, image_jobs, render_images
@@ -94,17 +98,15 @@ def run_export(
         t0 = time.perf_counter()
         fig = build_figure(ds, chart, today)
         figures[chart.name] = fig
+        phone = build_figure(ds, chart, today, compact=True) if chart.phone_name else None
         t1 = time.perf_counter()
-        page = out_dir / f"{chart.name}.html"
-        page.write_text(
-            standalone_html(fig, offline=offline, png=f"{chart.name}.png"), encoding="utf-8"
-        )
+        pages = _write_pages(out_dir, chart, fig, phone, offline)
         t2 = time.perf_counter()
         table = out_dir / f"{chart.name}.csv"
         table.write_bytes(csv_bytes(chart_table(ds, chart, today)))
         t3 = time.perf_counter()
         t.build, t.html, t.csv = t1 - t0, t2 - t1, t3 - t2
-        result.files += [page, table]
+        result.files += [*pages, table]
         card = card_figure(ds, chart, today, SOCIAL_SIZE) if images else None
         batches[chart.name] = image_jobs(fig, out_dir / chart.name, card)
 
@@ -119,6 +121,32 @@ def run_export(
     result.files.append(gallery)
     result.wall = time.perf_counter() - started
     return result
+
+
+def _write_pages(
+    out_dir: Path, chart: Chart, fig: go.Figure, phone: go.Figure | None, offline: bool
+) -> list[Path]:
+    """``NAME.html`` and, for a map, ``NAME-phone.html``: each sends a window on the other
+    side of the phone breakpoint to the other; both link the chart's one PNG."""
+    png = f"{chart.name}.png"
+    page = out_dir / f"{chart.name}.html"
+    if phone is None or chart.phone_name is None:
+        page.write_text(standalone_html(fig, offline=offline, png=png), encoding="utf-8")
+        return [page]
+    phone_page = out_dir / f"{chart.phone_name}.html"
+    page.write_text(
+        standalone_html(
+            fig, offline=offline, png=png, fit_width=WIDTH_PX, phone_page=phone_page.name
+        ),
+        encoding="utf-8",
+    )
+    phone_page.write_text(
+        standalone_html(
+            phone, offline=offline, png=png, fit_width=COMPACT_WIDTH_PX, wide_page=page.name
+        ),
+        encoding="utf-8",
+    )
+    return [page, phone_page]
 
 
 def _write_images(

@@ -13,7 +13,7 @@ from collections.abc import Mapping
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
-from urllib.parse import urlsplit
+from urllib.parse import quote, urlsplit
 
 import jinja2
 import plotly.graph_objects as go
@@ -22,15 +22,18 @@ from markupsafe import Markup
 
 from dashlib.data.dataset import Dataset
 from dashlib.figures import theme
+from dashlib.figures.map import NARROW_PX
 from dashlib.publish.catalogue import Chart
 from dashlib.publish.embed import (
     FALLBACK_JS,
     HEIGHT_POSTER_JS,
     PLOTLY_CONFIG,
     embed_url,
+    fit_height_js,
     geo_assets_script,
     iframe_code,
     iframe_snippet,
+    viewport_switch_js,
 )
 from dashlib.publish.images import ARTICLE_WIDTH
 from dashlib.query.summaries import view_title
@@ -40,6 +43,13 @@ from dashlib.query.summaries import view_title
 NO_BASE_URL_NOTE = (
     "No live-app embed codes: this export was made without the app's public address. "
     "Run the export again with --base-url https://YOUR-APP-ADDRESS to add them."
+)
+# Said once at the top of the gallery: a map's phone version needs no embed code of its own.
+PHONE_NOTE = (
+    "On phones readers get a phone layout of each map: in a window or an iframe narrower than "
+    f"{NARROW_PX} px, its page opens its phone version (“HTML, phone layout”: the map as the "
+    "app draws it on a phone) in its place, keeping the link's parameters. Embed and link "
+    "only the main page."
 )
 TEMPLATES = jinja2.Environment(
     loader=jinja2.PackageLoader("dashlib.publish", "templates"),
@@ -96,6 +106,7 @@ document.querySelectorAll('button[data-copy]').forEach(function(b){
 # The files an export may write for a chart, in the order the gallery lists them.
 FILE_KINDS = (
     ("HTML", "{}.html"),
+    ("HTML, phone layout", "{}-phone.html"),
     ("PNG", "{}.png"),
     ("Social card PNG", "{}-social.png"),
     ("SVG", "{}.svg"),
@@ -110,8 +121,9 @@ def _meta(fig: go.Figure, key: str) -> str:
     return ""
 
 
-def plot_div(fig: go.Figure, *, offline: bool = False) -> str:
-    """plotly's ``<div>`` and script for ``fig`` (plotly.js inlined or from its CDN)."""
+def plot_div(fig: go.Figure, *, offline: bool = False, post_script: str = "") -> str:
+    """plotly's ``<div>`` and script for ``fig`` (plotly.js inlined or from its CDN);
+    ``post_script`` runs once plotly.js has drawn it."""
     height = fig.layout.height
     return str(
         pio.to_html(
@@ -124,6 +136,7 @@ def plot_div(fig: go.Figure, *, offline: bool = False) -> str:
             default_width="100%",
             default_height=f"{int(height)}px" if height else "100%",
             div_id="chart-plot",
+            post_script=post_script or None,
         )
     )
 
@@ -135,23 +148,51 @@ def standalone_html(
     title: str | None = None,
     page_title: str | None = None,
     png: str | None = None,
+    fit_width: int | None = None,
+    phone_page: str | None = None,
+    wide_page: str | None = None,
 ) -> str:
     """A complete HTML page with one chart, its accessible description and the height poster.
 
     ``png``: the address of the chart's PNG (relative to the page, e.g. ``map.png``), linked
     from the text shown when plotly.js cannot load (a CMS policy blocking its CDN) and from
     the ``<noscript>`` text.
+
+    A map's pages (see :mod:`dashlib.publish.embed`): ``fit_width``, the width (px) the
+    figure was laid out for: at another width the plot keeps its shape, so the map fills it
+    (:func:`~dashlib.publish.embed.fit_height_js`); a wide page (``phone_page`` given) is
+    drawn no wider than that, centred. ``phone_page``: the phone version a narrow window is
+    sent to; ``wide_page``: on a phone version, the page a wide window is sent to, which is
+    also its canonical address.
     """
     title = title or _meta(fig, "title") or theme.ISSUE_TITLE
+    # File names next to the page, as relative URLs (a ":" would make one a scheme).
+    phone_page, wide_page = (quote(p) if p else None for p in (phone_page, wide_page))
+    switch = ""
+    if phone_page:
+        switch = viewport_switch_js(phone_page, narrow=True)
+    elif wide_page:
+        switch = viewport_switch_js(wide_page, narrow=False)
+    css = PAGE_CSS
+    if fit_width and not wide_page:
+        css += f"#chart{{max-width:{int(fit_width)}px;margin:0 auto;}}"
     return TEMPLATES.get_template("chart.html").render(
         page_title=page_title or title,
         title=title,
         summary=_meta(fig, "summary"),
         source=_meta(fig, "source"),
         credit=theme.CREDIT,
-        css=Markup(PAGE_CSS),
+        switch=Markup(switch),
+        canonical=wide_page,
+        css=Markup(css),
         geo_assets=Markup(geo_assets_script(fig)),
-        plot=Markup(plot_div(fig, offline=offline)),
+        plot=Markup(
+            plot_div(
+                fig,
+                offline=offline,
+                post_script=fit_height_js(fig, fit_width) if fit_width else "",
+            )
+        ),
         png=png,
         scripts=Markup(FALLBACK_JS + HEIGHT_POSTER_JS),
     )
@@ -249,6 +290,7 @@ def gallery_html(
         credit=theme.CREDIT,
         cards=[card(c, figures[c.name], out_dir, base_url, ds) for c in charts],
         no_base_url_note=None if base_url else NO_BASE_URL_NOTE,
+        phone_note=PHONE_NOTE if any(c.phone_name for c in charts) else None,
         article_width=ARTICLE_WIDTH,
         css=Markup(GALLERY_CSS),
         js=Markup(GALLERY_JS),
