@@ -302,8 +302,8 @@ def test_every_map_gets_its_phone_version_from_the_compact_builder(cdn_export: P
 
 def test_pages_switch_at_the_apps_phone_breakpoint() -> None:
     """The exported pages switch where the app does (one constant, defined in the core)."""
-    from dashlib.figures.map import NARROW_PX
     from dashlib.ui import components
+    from dashlib.viewport import NARROW_PX
 
     assert components.NARROW_PX == NARROW_PX
     assert f"w<{NARROW_PX})" in viewport_switch_js("m-phone.html", narrow=True)

@@ -62,9 +62,8 @@ ACLED_CELL_DEGREES = 1.0
 # narrower (frame_layout's margins).
 WIDTH_PX = 800
 COMPACT_WIDTH_PX = 343
-# A screen (or an iframe) narrower than this gets the phone's map (``compact``): the app
-# (dashlib.ui.components) and the exported pages (dashlib.publish) switch at this width.
-NARROW_PX = 640
+# A screen (or an iframe) narrower than dashlib.viewport.NARROW_PX gets the phone's map
+# (``compact``): the app (dashlib.ui) and the exported pages (dashlib.publish) switch there.
 SIDE_MARGINS_PX = 20
 # Width / height of the plot a country zoom is shaped to (the region's own frame is 1.82):
 # a phone's is taller, so a zoom gets more of its screen.

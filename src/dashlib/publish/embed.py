@@ -17,7 +17,7 @@ whose window sent the message, so any number of embeds can share one page.
 
 An exported map comes as two pages, ``NAME.html`` and its phone version ``NAME-phone.html``
 (the builder's ``compact`` figure). Each page's first script (:func:`viewport_switch_js`)
-sends a window on the other side of :data:`~dashlib.figures.map.NARROW_PX` to the other page,
+sends a window on the other side of :data:`~dashlib.viewport.NARROW_PX` to the other page,
 so every link and embed code names ``NAME.html`` and readers get the layout for their screen
 (in an iframe, the iframe's own width decides). :func:`fit_height_js` keeps the map filling
 its plot at any width near the one the figure was laid out for.
@@ -38,8 +38,8 @@ from urllib.parse import urlencode
 import plotly.graph_objects as go
 
 from dashlib import paths
-from dashlib.figures.map import NARROW_PX
 from dashlib.query.selection import Selection
+from dashlib.viewport import NARROW_PX
 
 # The base map cut to the dashboard's map view by scripts/build_boundaries.py, in this folder
 # of paths.topojson_dir(). Same file names as the whole maps: plotly.js asks for

@@ -22,7 +22,6 @@ from markupsafe import Markup
 
 from dashlib.data.dataset import Dataset
 from dashlib.figures import theme
-from dashlib.figures.map import NARROW_PX
 from dashlib.publish.catalogue import Chart
 from dashlib.publish.embed import (
     FALLBACK_JS,
@@ -37,6 +36,7 @@ from dashlib.publish.embed import (
 )
 from dashlib.publish.images import ARTICLE_WIDTH
 from dashlib.query.summaries import view_title
+from dashlib.viewport import NARROW_PX
 
 # Without the app's public address the gallery writes no live-app embed code (an iframe at
 # localhost would embed nothing for a story's readers) and says how to get them.
