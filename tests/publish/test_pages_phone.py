@@ -314,3 +314,28 @@ def test_the_phone_page_says_the_chart_in_words_when_plotly_is_blocked(
         words = fallback.inner_text()
         assert "Source" in words and "Data version" in words
         assert fallback.get_by_role("link").get_attribute("href") == "map.png"
+
+
+TITLE_BOX = """() => { const t = document.querySelector('#chart-plot .gtitle');
+  const r = t.getBoundingClientRect();
+  return {left: r.left, right: r.right, lines: t.querySelectorAll('tspan.line').length}; }"""
+
+
+@pytest.mark.browser
+@pytest.mark.parametrize("name", ["map", "map-animated", "map-geo"])
+def test_a_main_map_pages_text_uses_its_width_and_fits_the_narrowest(
+    browser: Any, exported: Path, name: str
+) -> None:
+    """Title, subtitle and source lines of a main map page are wrapped for the narrowest
+    window that opens it (640 px), not for a phone's 343 px (four lines of subtitle beside
+    an empty half of an 800 px figure): fewer lines than the phone page, none cut."""
+    boxes = {}
+    for width in (375, 640, 1280):
+        with tab(browser, exported, width) as page:
+            page.goto(f"{EMBEDS}/{name}.html")
+            page.wait_for_function(DRAWN, timeout=30_000)
+            boxes[width] = page.evaluate(TITLE_BOX)
+            plot = page.locator("#chart-plot").bounding_box()
+        assert boxes[width]["left"] >= plot["x"], (width, boxes[width])
+        assert boxes[width]["right"] <= plot["x"] + plot["width"] - 4, (width, boxes[width])
+    assert boxes[640]["lines"] == boxes[1280]["lines"] < boxes[375]["lines"], boxes

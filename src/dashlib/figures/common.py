@@ -100,6 +100,22 @@ def wrap(text: str, width: int) -> list[str]:
 LEGEND_ROOM = 75  # px: three rows of legend, as it wraps on a 375 px phone
 TITLE_WIDTH = 40  # characters per line that fit a 375 px phone at the title's size
 NOTE_WIDTH = 52  # the same for the 13 px subtitle; the 10 px source lines take more
+# The figure width those line lengths are for (a 375 px phone's); text is 10 px in from the
+# figure's edges. A figure never drawn narrower than ``text_width`` (an exported map page,
+# which sends narrower windows to its phone page; an image) wraps its text for that width.
+TEXT_BASE_PX = 343
+TEXT_INSET_PX = 20
+TEXT_SLACK = 0.95  # wider letters (capitals) in a long line
+
+
+def line_lengths(text_width: int | None) -> tuple[int, int, int]:
+    """Characters per line of the title, the subtitle and the source lines of a figure never
+    drawn narrower than ``text_width`` px (None: a phone's, the app's responsive charts)."""
+    scale = 1.0
+    if text_width:
+        wide = (text_width - TEXT_INSET_PX) / (TEXT_BASE_PX - TEXT_INSET_PX) * TEXT_SLACK
+        scale = max(1.0, wide)
+    return int(TITLE_WIDTH * scale), int(NOTE_WIDTH * scale), int((NOTE_WIDTH + 16) * scale)
 
 
 def merge(default: Any, value: Any) -> Any:
@@ -127,17 +143,20 @@ def set_layout(fig: go.Figure, **updates: Any) -> go.Figure:
     return fig
 
 
-def _title_lines(title: str, subtitle: str, source: str) -> tuple[list[str], ...]:
+def _title_lines(
+    title: str, subtitle: str, source: str, text_width: int | None = None
+) -> tuple[list[str], ...]:
+    title_chars, note_chars, source_chars = line_lengths(text_width)
     return (
-        [f"<b>{esc(line)}</b>" for line in wrap(title, TITLE_WIDTH)],
-        [esc(line) for line in wrap(subtitle, NOTE_WIDTH)],
-        [esc(line) for line in wrap(f"{source} {theme.CREDIT}", NOTE_WIDTH + 16)],
+        [f"<b>{esc(line)}</b>" for line in wrap(title, title_chars)],
+        [esc(line) for line in wrap(subtitle, note_chars)],
+        [esc(line) for line in wrap(f"{source} {theme.CREDIT}", source_chars)],
     )
 
 
-def title_block_px(title: str, subtitle: str, source: str) -> int:
+def title_block_px(title: str, subtitle: str, source: str, text_width: int | None = None) -> int:
     """Height (px) of the text block :func:`frame_layout` puts above a chart: its top margin."""
-    title_lines, sub_lines, note_lines = _title_lines(title, subtitle, source)
+    title_lines, sub_lines, note_lines = _title_lines(title, subtitle, source, text_width)
     return 30 + 22 * len(title_lines) + 20 * len(sub_lines) + 20 * len(note_lines) + 8
 
 
@@ -152,6 +171,7 @@ def frame_layout(
     extra_top: int = 0,
     legend_gap: int = 0,
     layout: dict[str, Any] | None = None,
+    text_width: int | None = None,
 ) -> go.Figure:
     """Title, subtitle, source and credit lines, fonts, legend and margins, in one place.
 
@@ -166,8 +186,9 @@ def frame_layout(
     plot (one country) keeps the gap too.
 
     ``layout`` holds the chart's own layout, merged over these settings in the same update.
+    ``text_width``: the narrowest the figure is ever drawn (see :func:`line_lengths`).
     """
-    title_lines, sub_lines, note_lines = _title_lines(title, subtitle, source)
+    title_lines, sub_lines, note_lines = _title_lines(title, subtitle, source, text_width)
     text = (
         "<br>".join(title_lines)
         + f"<br><span style='font-size:13px;color:{theme.MUTED}'>"
@@ -177,7 +198,7 @@ def frame_layout(
         + "<br>".join(note_lines)
         + "</span>"
     )
-    top = title_block_px(title, subtitle, source)
+    top = title_block_px(title, subtitle, source, text_width)
     plot_height = max(60, height - top - extra_top - 10 - legend_gap - LEGEND_ROOM)
     legend_y = -legend_gap / plot_height if legend_gap else -0.01
     frame: dict[str, Any] = dict(

@@ -566,6 +566,7 @@ def build_map_figure(
     compact: bool = False,
     width: int | None = None,
     context: MapContext | None = None,
+    text_width: int | None = None,
 ) -> go.Figure:
     """Map of the region (or the selected states) as of the selection's date (default today).
 
@@ -579,6 +580,9 @@ def build_map_figure(
     shaped like the map's view at that width (so the map fills it: no blank band above,
     below or beside it) and the legend. A ``height`` fixes the figure's height instead (a
     social card): the plot is what is left, and the labels are laid out for it.
+
+    ``text_width``: the narrowest the figure is ever drawn, where that is more than a phone's
+    (an exported page, an image): its title and notes are wrapped for it, not for a phone.
     """
     today = today_default(today)
     day = selection.as_of_or(today)
@@ -597,7 +601,7 @@ def build_map_figure(
     active = ctx.sites.active(day)
     subtitle = ctx.sites.subtitle()
     source = source_line(ds, pd.unique(ctx.sites.sources[active]).tolist())
-    top = title_block_px(title, subtitle, source) + extra_top
+    top = title_block_px(title, subtitle, source, text_width) + extra_top
     entries = legend_entries(traces)
     wide = ctx.screen.width
     bottom = legend_margin(entries, wide, ctx.screen.height, compact)
@@ -636,5 +640,6 @@ def build_map_figure(
         height=height,
         extra_top=extra_top,
         layout=layout,
+        text_width=text_width,
     )
     return fig

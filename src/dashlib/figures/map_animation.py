@@ -120,11 +120,13 @@ def build_map_animation(
     frame_dates: Sequence[dt.date] | None = None,
     compact: bool = False,
     width: int | None = None,
+    text_width: int | None = None,
 ) -> go.Figure:
     """The map with a play button that animates ``frame_dates`` (default: the app's Play
     steps, :func:`animation_days`); it opens on the selection's date (or the nearest frame).
-    ``compact``, ``width`` and ``height`` as for :func:`~dashlib.figures.map.build_map_figure`
-    (the play button and the slider take CONTROLS_PX more above the map)."""
+    ``compact``, ``width``, ``height`` and ``text_width`` as for
+    :func:`~dashlib.figures.map.build_map_figure` (the play button and the slider take
+    CONTROLS_PX more above the map)."""
     today = today_default(today)
     start_day = selection.as_of_or(today)
     days = sorted(set(frame_dates)) if frame_dates else animation_days(ds, today, start_day)
@@ -147,6 +149,7 @@ def build_map_animation(
         acled=acled,
         compact=compact,
         context=ctx,
+        text_width=text_width,
     )
     index = frame_index(base)
     for trace in base.data:  # the opening map's hover as its frames say it

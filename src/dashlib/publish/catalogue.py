@@ -21,10 +21,15 @@ from dashlib.figures import build_map_animation, build_map_figure, build_timelin
 from dashlib.figures.map_animation import animation_days
 from dashlib.query.selection import Selection
 from dashlib.query.tables import sites_table, timeline_table
+from dashlib.viewport import NARROW_PX
 
 MAP_KINDS = ("map", "map-animated")
 # The phone version of NAME.html is NAME-phone.html.
 PHONE_SUFFIX = "-phone"
+
+# A map page's main version is drawn at least this wide: a window (or iframe) narrower than
+# NARROW_PX opens the phone version; a desktop's scrollbar may take up to 20 px.
+MAIN_PAGE_MIN_PX = NARROW_PX - 20
 
 # Per-country views a story would use: (name suffix, countries).
 STORY_VIEWS: tuple[tuple[str, tuple[str, ...]], ...] = (
@@ -84,11 +89,16 @@ def chart_list(ds: Dataset, selection: Selection) -> list[Chart]:
 
 def build_figure(ds: Dataset, chart: Chart, today: dt.date, *, compact: bool = False) -> go.Figure:
     """The app's figure for ``chart`` (the same builders, never a second version);
-    ``compact``: a map's phone version, as the app draws it for a 375 px phone."""
+    ``compact``: a map's phone version, as the app draws it for a 375 px phone. A map's main
+    version is never drawn narrower than MAIN_PAGE_MIN_PX (narrower windows get the phone
+    page; its images are 800 px wide), so its title and notes are wrapped for that width."""
+    text_width = None if compact else MAIN_PAGE_MIN_PX
     if chart.kind == "map":
-        return build_map_figure(ds, chart.selection, today, compact=compact)
+        return build_map_figure(ds, chart.selection, today, compact=compact, text_width=text_width)
     if chart.kind == "map-animated":
-        return build_map_animation(ds, chart.selection, today, compact=compact)
+        return build_map_animation(
+            ds, chart.selection, today, compact=compact, text_width=text_width
+        )
     return build_timeline_figure(ds, chart.selection, today)
 
 
@@ -100,7 +110,9 @@ def card_figure(
     (an article's labels, drawn smaller on a wide card, overlapped). ``None``: the chart's
     own figure, resized, serves (the timeline)."""
     if chart.kind in ("map", "map-animated"):  # a card is a still: the map on its date
-        return build_map_figure(ds, chart.selection, today, width=size[0], height=size[1])
+        return build_map_figure(
+            ds, chart.selection, today, width=size[0], height=size[1], text_width=size[0]
+        )
     return None
 
 
