@@ -9,10 +9,14 @@ base map's paths too).
 
 Two phones: ``phone`` sends a phone browser's User-Agent (Chrome on Android: "Mobile"), as
 every phone does, so the server draws the phone's map at once; ``narrow`` is a 375 px window
-whose User-Agent says desktop (Playwright's default) on a first visit: the page has to find
-the width in the browser and ask for a rerun (``ui/components.py``, the width probe), so the
-phone's map comes one round trip later. The target is checked on ``phone``; ``narrow`` is
-reported beside it.
+whose User-Agent says desktop (Playwright's default) on a first visit: the page's HTML sets
+the width cookies before the app connects (``dashlib.viewport``), so it too gets the phone's
+map on the first run (before that, it took the width probe's rerun). The target is checked
+on ``phone``; ``narrow`` is reported beside it.
+
+Each round loads the bare page, then each page; a page's ratio is the median over rounds of
+its time over that round's bare page (the bare page drifts by more than a second within a
+run, more than the differences measured); the ratio of the medians is reported beside it.
 
 ``bench/run.py`` calls :func:`measure` while its shipped-data servers run, then adds
 :func:`targets` and :func:`markdown` to its report. Standalone::
@@ -164,7 +168,7 @@ def markdown(res: dict[str, Any]) -> list[str]:
         f"## Phone-class CPU (Chromium CPU throttled {t['rate']}×, 375 × 812, fresh context)",
         "",
         "A phone's User-Agent (Chrome on Android) unless the row says otherwise; the narrow row is",
-        "a 375 px window with a desktop User-Agent on a first visit (the width probe's rerun).",
+        "a 375 px window with a desktop User-Agent on a first visit.",
         "",
         "× bare is the median of each round's ratio to that round's bare page (the bare page",
         "drifts between rounds); the ratio of the medians is beside it.",
