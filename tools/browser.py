@@ -82,14 +82,21 @@ class AppServer:
 
 
 def start_app(
-    data_dir: Path, log_path: Path, timeout: float = 60.0, script: str = "serve_app.py"
+    data_dir: Path,
+    log_path: Path,
+    timeout: float = 60.0,
+    script: str = "serve_app.py",
+    base_path: str = "",
 ) -> AppServer:
     """``streamlit run SCRIPT`` (by default serve_app.py, the dashboard as ``make run`` serves
     it: app.py with link previews) on a free 127.0.0.1 port with ``DASHLIB_DATA_DIR=data_dir``;
-    wait until healthy."""
+    wait until healthy. ``base_path``: Streamlit's ``server.baseUrlPath`` (the app is then
+    at ``url + "/" + base_path``)."""
     port = free_port()
     env = dict(os.environ)
     env["DASHLIB_DATA_DIR"] = str(data_dir)
+    if base_path:
+        env["STREAMLIT_SERVER_BASE_URL_PATH"] = base_path
     cmd = [
         sys.executable,
         "-m",
@@ -116,7 +123,7 @@ def start_app(
     finally:
         log.close()  # the child keeps its own handle
     server = AppServer(process, port, data_dir, log_path)
-    health = f"{server.url}/_stcore/health"
+    health = f"{server.url}{'/' + base_path.strip('/') if base_path else ''}/_stcore/health"
     deadline = time.monotonic() + timeout
     while time.monotonic() < deadline:
         if process.poll() is not None:

@@ -8,6 +8,7 @@ link-preview robot does (no JavaScript), then in Chromium.
 from __future__ import annotations
 
 import asyncio
+import functools
 import time
 import urllib.error
 import urllib.request
@@ -261,3 +262,63 @@ def test_a_page_served_from_its_shell_still_draws_the_map(served: AppServer) -> 
             assert tab.locator('[data-testid="stSidebarNav"]').count() == 0
         finally:
             browser.close()
+
+
+CHART = '[data-testid="stPlotlyChart"]'
+
+
+def _console_error(errors: list[str], message: Any) -> None:
+    if message.type == "error":
+        errors.append(message.text)
+
+
+def _failed_response(errors: list[str], response: Any) -> None:
+    if response.status >= 400:
+        errors.append(f"{response.status} {response.url}")
+
+
+@pytest.mark.browser
+def test_deep_links_open_without_a_console_error(
+    served: AppServer, tmp_path_factory: pytest.TempPathFactory
+) -> None:
+    """Streamlit's page looks for the server at the page's own path first
+    (/about/_stcore/health: a 404 and a console error on every deep link); a shell says
+    where it is, at the root and under a base path."""
+    from playwright.sync_api import sync_playwright
+
+    prefixed = start_app(
+        FIXTURES / "valid", tmp_path_factory.mktemp("prefixed") / "log", base_path="reach"
+    )
+    try:
+        wait_for_shell(served.url + "/about")
+        wait_for_shell(prefixed.url + "/reach/about")
+        with sync_playwright() as pw:
+            browser = pw.chromium.launch(executable_path=str(CHROMIUM), args=CHROMIUM_ARGS)
+            try:
+                for url, heading in [
+                    (served.url + "/about", "About the data"),
+                    (served.url + "/map?country=GEO", "Map of Russian deployments"),
+                    (served.url + "/excerpts", "What reporters wrote"),
+                    (served.url + "/", "Russia's military reach"),
+                    (prefixed.url + "/reach/timeline", "Timeline of interventions"),
+                    (prefixed.url + "/reach", "Russia's military reach"),
+                ]:
+                    tab = browser.new_page(viewport={"width": 1280, "height": 900})
+                    errors: list[str] = []
+                    tab.on("console", functools.partial(_console_error, errors))
+                    tab.on("response", functools.partial(_failed_response, errors))
+                    tab.goto(url)
+                    h1 = tab.locator('[data-testid="stMain"] h1').first
+                    h1.wait_for(timeout=60_000)
+                    assert h1.inner_text().startswith(heading), url
+                    if "/map" in url or url.endswith(("/", "/reach")):  # the base map drawn
+                        tab.locator(f"{CHART} .geolayer path").first.wait_for(
+                            state="attached", timeout=60_000
+                        )
+                    tab.wait_for_timeout(1500)
+                    assert errors == [], (url, errors)
+                    tab.close()
+            finally:
+                browser.close()
+    finally:
+        prefixed.stop()

@@ -8,7 +8,15 @@ import re
 from pathlib import Path
 
 from dashlib.data.dataset import load
-from dashlib.publish.shells import main, page_meta, shell_html, shells_by_path, streamlit_index
+from dashlib.publish.shells import (
+    BASE_URL_JS,
+    PAGE_SEGMENTS,
+    main,
+    page_meta,
+    shell_html,
+    shells_by_path,
+    streamlit_index,
+)
 from tools.browser import page_head as head
 
 from conftest import FIXTURES, edit
@@ -96,13 +104,20 @@ def test_command_line_writes_one_shell_per_page(tmp_path: Path) -> None:
     assert page.meta["og:url"] == "https://r.example/" and "og:image" not in page.meta
 
 
-def test_a_shell_sets_the_width_cookies_before_the_apps_scripts() -> None:
-    """So the first run of a first visit knows the screen (dashlib.viewport)."""
+def test_a_shell_sets_the_width_cookies_and_the_server_before_the_apps_scripts() -> None:
+    """So the first run of a first visit knows the screen (dashlib.viewport), and the page
+    finds the server without trying its own path first (two 404s on every deep link)."""
     from dashlib.viewport import COOKIE_JS
 
     index = streamlit_index()
     ds = load(FIXTURES / "valid")
     shell = shells_by_path(index, page_meta(ds), "https://example.org", None)["map"]
-    cookie = shell.index(f"<script>{COOKIE_JS}</script>")
+    ours = shell.index(f"<script>{COOKIE_JS}{BASE_URL_JS}</script>")
     first_module = shell.index('<script type="module"')
-    assert cookie < first_module
+    assert ours < first_module
+    assert "<" not in COOKIE_JS + BASE_URL_JS
+
+
+def test_the_base_url_script_knows_every_page() -> None:
+    paths = {meta.path for meta in page_meta(load(FIXTURES / "valid"))}
+    assert set(PAGE_SEGMENTS) == paths - {""}

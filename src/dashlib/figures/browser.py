@@ -41,8 +41,11 @@ def canonical_json(obj: Any) -> str:
 _served: dict[tuple[str, float], str] = {}
 
 
-def served_geojson_urls(static_dir: Path | None = None) -> dict[str, str]:
-    """canonical JSON -> URL of each GeoJSON the app serves from ``static_dir``."""
+def served_geojson_urls(
+    static_dir: Path | None = None, static_url: str = STATIC_URL
+) -> dict[str, str]:
+    """canonical JSON -> URL of each GeoJSON the app serves from ``static_dir`` at
+    ``static_url`` (Streamlit's /app/static/, below the server's base path if it has one)."""
     folder = paths.static_dir(static_dir)
     out: dict[str, str] = {}
     for name in SERVED_GEOJSON:
@@ -53,7 +56,7 @@ def served_geojson_urls(static_dir: Path | None = None) -> dict[str, str]:
             continue
         if key not in _served:
             _served[key] = canonical_json(json.loads(path.read_text(encoding="utf-8")))
-        out[_served[key]] = STATIC_URL + name
+        out[_served[key]] = static_url + name
     return out
 
 

@@ -29,6 +29,7 @@ from __future__ import annotations
 
 import argparse
 import html
+import json
 import re
 import sys
 from dataclasses import dataclass
@@ -41,6 +42,19 @@ from dashlib.query.summaries import key_figures, timeline_summary
 from dashlib.viewport import COOKIE_JS
 
 SITE_NAME = "Russia's military reach since 1991"
+# The pages' URL segments below the app's base path (page_meta's paths but the default "").
+PAGE_SEGMENTS = ("overview", "map", "timeline", "excerpts", "about", "corrections")
+# Streamlit's page finds the server by trying the page's own path first (/about/_stcore/health,
+# /about/_stcore/host-config: two 404s, reported as console errors on every deep link), then
+# the path above it. A shell knows where the server is: the page's path less its page
+# segment, under any base path or proxy prefix. Streamlit reads ``window.__streamlit`` (its
+# documented embedding settings) when its scripts load, so this runs first. No "<".
+BASE_URL_JS = (
+    "(function(){var s=location.pathname.replace(/[/]+$/,'').split('/');"
+    f"if(s.length>1&&{json.dumps(list(PAGE_SEGMENTS))}.indexOf(s[s.length-1])>=0)s.pop();"
+    "window.__streamlit=Object.assign({},window.__streamlit,"
+    "{BACKEND_BASE_URL:location.origin+s.join('/')+'/'});})();"
+)
 DESCRIPTION_CHARS = 200  # what previews show before cutting
 
 
@@ -170,7 +184,7 @@ def shell_html(index: str, meta: PageMeta, base_url: str, images_url: str | None
         ]
     # The screen's width in cookies before Streamlit's scripts open the websocket, so the
     # first run of a first visit draws a phone's map for its screen (dashlib.viewport).
-    tags.append(f"    <script>{COOKIE_JS}</script>")
+    tags.append(f"    <script>{COOKIE_JS}{BASE_URL_JS}</script>")
     text = "\n".join(tags)
     title = re.compile(r"\s*<title>.*?</title>", flags=re.S)
     shell, count = title.subn(lambda _: "\n" + text, index, count=1)

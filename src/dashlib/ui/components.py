@@ -16,7 +16,7 @@ import streamlit as st
 
 from dashlib.data.dataset import Dataset
 from dashlib.figures import theme
-from dashlib.figures.browser import for_browser, served_geojson_urls
+from dashlib.figures.browser import STATIC_URL, for_browser, served_geojson_urls
 from dashlib.figures.map import COMPACT_WIDTH_PX as MAP_COMPACT_WIDTH_PX
 from dashlib.figures.map import WIDTH_PX as MAP_WIDTH_PX
 from dashlib.ui.data import Loaded
@@ -28,7 +28,7 @@ from dashlib.viewport import COOKIE_JS, NARROW_COOKIE, NARROW_PX, WIDTH_COOKIE
 # world_50m.json (~205 KiB, not the whole ~400 KiB one): the map view (GEO_LAYOUT) plus all
 # that panning it by up to half its width or height brings in (scripts/build_boundaries.py,
 # APP_PAN), so every geo figure in the app needs resolution 50 and that framing.
-TOPOJSON_URL = "/app/static/topojson/app/"
+TOPOJSON_URL = "/app/static/topojson/app/"  # below server.baseUrlPath: see static_url()
 PLOTLY_CONFIG: dict[str, Any] = {
     "topojsonURL": TOPOJSON_URL,
     "displaylogo": False,
@@ -37,6 +37,20 @@ PLOTLY_CONFIG: dict[str, Any] = {
     # under "Embed & download"; the map pans by drag and zooms with the wheel or a pinch.
     "displayModeBar": False,
 }
+
+
+def static_url() -> str:
+    """Where Streamlit serves static/ (``/app/static/``) on this server: below its
+    ``server.baseUrlPath`` when it has one (the base map and the Crimea overlay were asked for
+    at the root, and a map under a base path drew without its base map)."""
+    base = str(st.get_option("server.baseUrlPath") or "").strip("/")
+    return f"/{base}{STATIC_URL}" if base else STATIC_URL
+
+
+def plotly_config() -> dict[str, Any]:
+    """PLOTLY_CONFIG with the base map's URL on this server."""
+    topojson = static_url() + TOPOJSON_URL.removeprefix(STATIC_URL)
+    return {**PLOTLY_CONFIG, "topojsonURL": topojson}
 
 
 def show_pending(loaded: Loaded) -> None:
@@ -67,7 +81,7 @@ def show_chart(
     # theme would restyle it and set its whole title block in bold).
     kwargs: dict[str, Any] = {
         "key": key,
-        "config": PLOTLY_CONFIG,
+        "config": plotly_config(),
         "width": "stretch",
         "theme": None,
     }
@@ -91,7 +105,7 @@ def browser_figure(fig: go.Figure) -> go.Figure:
     """
     copy: go.Figure | None = getattr(fig, "_dashlib_browser", None)
     if copy is None:
-        copy = for_browser(fig, served_geojson_urls())
+        copy = for_browser(fig, served_geojson_urls(static_url=static_url()))
         fig._dashlib_browser = copy
     return copy
 
