@@ -29,8 +29,6 @@ from urllib.parse import parse_qs, urlparse
 import pytest
 
 from tools.browser import (
-    CHROMIUM,
-    CHROMIUM_ARGS,
     REPO,
     AppServer,
     ConsoleError,
@@ -39,8 +37,6 @@ from tools.browser import (
     settle,
     start_app,
 )
-
-from conftest import missing_tool
 
 pytestmark = pytest.mark.browser
 
@@ -73,23 +69,6 @@ TIMINGS: list[tuple[str, float]] = []
 
 
 # --------------------------------------------------------------------------- environment
-
-
-@pytest.fixture(scope="module")
-def browser() -> Iterator[Any]:
-    if not CHROMIUM.exists():
-        missing_tool(
-            f"{CHROMIUM} not found: install Debian's Chromium (apt-get install -y chromium); "
-            "never `playwright install`, which downloads a browser"
-        )
-    try:
-        from playwright.sync_api import sync_playwright
-    except ImportError:
-        missing_tool("the playwright Python package is not installed (pip install -e '.[test]')")
-    with sync_playwright() as pw:
-        chromium = pw.chromium.launch(executable_path=str(CHROMIUM), args=CHROMIUM_ARGS)
-        yield chromium
-        chromium.close()
 
 
 @pytest.fixture(scope="module", autouse=True)

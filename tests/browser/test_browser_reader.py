@@ -22,9 +22,7 @@ import pytest
 from dashlib.figures.map import COMPACT_WIDTH_PX
 from dashlib.publish.embed import iframe_snippet
 from dashlib.query.selection import Selection
-from tools.browser import CHROMIUM, CHROMIUM_ARGS, REPO, AppServer, free_port, start_app
-
-from conftest import missing_tool
+from tools.browser import REPO, AppServer, free_port, start_app
 
 pytestmark = pytest.mark.browser
 
@@ -32,18 +30,6 @@ CHART = '[data-testid="stPlotlyChart"] .main-svg'
 PLOT = '[data-testid="stPlotlyChart"] .js-plotly-plot'
 READY_MS = 60_000
 SIDEBAR_DATE = '[data-testid="stSidebar"] [data-testid="stDateInput"] input'
-
-
-@pytest.fixture(scope="module")
-def browser() -> Iterator[Any]:
-    if not CHROMIUM.exists():
-        missing_tool(f"{CHROMIUM} not found: install Debian's Chromium (apt-get install chromium)")
-    from playwright.sync_api import sync_playwright
-
-    with sync_playwright() as pw:
-        chromium = pw.chromium.launch(executable_path=str(CHROMIUM), args=CHROMIUM_ARGS)
-        yield chromium
-        chromium.close()
 
 
 @pytest.fixture(scope="module")
