@@ -182,8 +182,9 @@ def shell_html(index: str, meta: PageMeta, base_url: str, images_url: str | None
             '    <meta name="twitter:card" content="summary_large_image" />',
             f'    <meta name="twitter:image" content="{e(image)}" />',
         ]
-    # The screen's width in cookies before Streamlit's scripts open the websocket, so the
-    # first run of a first visit draws a phone's map for its screen (dashlib.viewport).
+    # Before Streamlit's scripts: the screen's width in cookies, so the first run of a first
+    # visit draws a phone's map for its screen (dashlib.viewport), and where the server is
+    # (BASE_URL_JS), so the page never asks its own path for it.
     tags.append(f"    <script>{COOKIE_JS}{BASE_URL_JS}</script>")
     text = "\n".join(tags)
     title = re.compile(r"\s*<title>.*?</title>", flags=re.S)
