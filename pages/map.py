@@ -15,6 +15,7 @@ from dashlib.ui.components import (
     show_footer,
     show_table,
     show_viewport_probe,
+    text_width,
 )
 from dashlib.ui.data import get_acled
 from dashlib.ui.date_bar import show_date_bar
@@ -25,7 +26,11 @@ from dashlib.ui.page import start_page
 ctx = start_page(chart=True)
 phone = is_phone()
 width = phone_map_width() if phone else None  # a phone's map is drawn for its screen
-fig = charts.map_figure(ctx.ds, ctx.sel, ctx.today, acled=get_acled(), compact=phone, width=width)
+# A wide screen's map has its text wrapped for the narrowest it can be in this window.
+wrap = None if phone else text_width()
+fig = charts.map_figure(
+    ctx.ds, ctx.sel, ctx.today, acled=get_acled(), compact=phone, width=width, text_width=wrap
+)
 if ctx.embedded:
     show_chart(fig, "map_embed")
     show_embed_header(fig, ctx.ds)
@@ -61,7 +66,10 @@ with controls:
     show_date_bar(ctx.ds, ctx.sel, ctx.today)
 handle_map_selection(event, ctx.ds, ctx.sel)
 show_embed_panel(
-    fig,
+    # The files are read at any width: their text is wrapped for a phone.
+    lambda: charts.map_figure(
+        ctx.ds, ctx.sel, ctx.today, acled=get_acled(), compact=phone, width=width
+    ),
     title=view_title(ctx.ds, ctx.sel, "map"),
     page="map",
     name="map",

@@ -32,7 +32,10 @@ else:
         "linked to a published source."
     )
 
-left, right = st.columns([3, 2], gap="large")
+# In a keyed box: the app's CSS lets these two columns wrap (the map above the figures) where
+# the page is too narrow for both side by side, e.g. a 900 px window with the sidebar open.
+with st.container(key="overview_columns"):
+    left, right = st.columns([3, 2], gap="large")
 phone = is_phone()
 with left:
     # The map first: on a phone it is the first thing under the headline.

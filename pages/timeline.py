@@ -5,13 +5,20 @@ import streamlit as st
 from dashlib.query.summaries import view_title
 from dashlib.query.tables import events_table, interventions_table, timeline_table
 from dashlib.ui import charts
-from dashlib.ui.components import show_chart, show_embed_header, show_footer, show_table
+from dashlib.ui.components import (
+    show_chart,
+    show_embed_header,
+    show_footer,
+    show_table,
+    text_width,
+)
 from dashlib.ui.data import get_acled
 from dashlib.ui.embed_panel import embed_height_script, show_embed_panel
 from dashlib.ui.page import start_page
 
 ctx = start_page(chart=True)
-fig = charts.timeline(ctx.ds, ctx.sel, ctx.today, acled=get_acled())
+# Its text is wrapped for the narrowest the chart can be in this window (a phone's if unknown).
+fig = charts.timeline(ctx.ds, ctx.sel, ctx.today, acled=get_acled(), text_width=text_width())
 if ctx.embedded:
     show_chart(fig, "timeline_embed")
     show_embed_header(fig, ctx.ds)
@@ -30,7 +37,8 @@ show_chart(
     table_label="Interventions",
 )
 show_embed_panel(
-    fig,
+    # The files are read at any width: their text is wrapped for a phone.
+    lambda: charts.timeline(ctx.ds, ctx.sel, ctx.today, acled=get_acled()),
     title=view_title(ctx.ds, ctx.sel, "timeline"),
     page="timeline",
     name="timeline",

@@ -521,6 +521,60 @@ def test_a_first_visit_draws_the_phone_map_for_its_screen_at_once(
         ctx.close()
 
 
+_TEXT_FIT = """() => [...document.querySelectorAll('[data-testid="stPlotlyChart"] .js-plotly-plot')]
+    .filter(gd => gd.getBoundingClientRect().width > 0).map(gd => {
+      const r = gd.getBoundingClientRect(), t = gd.querySelector('.gtitle');
+      const lines = t.querySelectorAll('tspan.line').length;
+      return {plot: [r.left, r.right], title: [t.getBoundingClientRect().left,
+              t.getBoundingClientRect().right], lines: lines}; })"""
+
+
+@pytest.mark.parametrize("width", [800, 900, 1000, 1280, 1600])
+@pytest.mark.parametrize("path", ["/map", "/timeline", "/"])
+def test_chart_text_fits_a_desktop_window_and_uses_its_width(
+    browser: Any, app: AppServer, path: str, width: int
+) -> None:
+    """A wide screen's chart has its title, subtitle and source lines wrapped for the width
+    the chart has in that window (the width cookie the page's HTML sets, with the sidebar
+    open beside the page): never cut at the chart's right edge, and at 1280 px no longer
+    wrapped as for a phone (the map's subtitle took four lines beside an empty half)."""
+    ctx, page = _open(browser, app.url + path, viewport={"width": width, "height": 900})
+    try:
+        page.wait_for_timeout(500)
+        charts = page.evaluate(_TEXT_FIT)
+        assert charts
+        for chart in charts:
+            assert chart["title"][1] <= chart["plot"][1] + 1, (path, width, chart)
+        if width >= 1280 and path != "/":
+            # title + subtitle + source and credit: 1 + 2 + 2 lines (a phone's: 1 + 4 + 3)
+            assert charts[0]["lines"] <= 6, charts[0]
+    finally:
+        ctx.close()
+
+
+_SQUEEZED = """() => [...document.querySelectorAll('[data-testid="stMetricLabel"] *')]
+    .filter(el => el.scrollWidth > el.clientWidth + 1).map(el => el.textContent)"""
+
+
+@pytest.mark.parametrize("width", [800, 900, 1000, 1100])
+def test_the_overview_map_and_figures_stack_where_they_do_not_fit(
+    browser: Any, app: AppServer, width: int
+) -> None:
+    """With the sidebar open, a 800-1100 px window has no room for the overview's map and
+    its key figures side by side: the figures go under the map (they squeezed it to 230 px,
+    cut its title and cut the tiles' labels to "Act…")."""
+    ctx, page = _open(browser, app.url + "/", viewport={"width": width, "height": 900})
+    try:
+        page.wait_for_timeout(500)
+        chart = page.locator(PLOT).first.bounding_box()
+        assert chart is not None and chart["width"] >= 400, chart
+        assert page.evaluate(_SQUEEZED) == []
+        metric = page.locator('[data-testid="stMetric"]').first.bounding_box()
+        assert metric is not None and metric["y"] > chart["y"] + chart["height"], (chart, metric)
+    finally:
+        ctx.close()
+
+
 # --------------------------------------------------------------------------- 7: exported page
 
 

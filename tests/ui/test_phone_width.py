@@ -68,3 +68,35 @@ def test_phone_and_width_from_probe_cookie_and_agent(
     assert components.is_phone() is phone
     if phone:
         assert components.phone_map_width() == width
+
+
+@pytest.mark.parametrize(
+    ("window", "sidebar", "cap", "wrap"),
+    [
+        ("1280", True, 800, 800),  # the map page: never wider than the map itself
+        ("1920", True, 800, 800),
+        ("1000", True, 800, 520),  # 540 px beside the sidebar, to 40 px below
+        ("900", True, 800, 440),
+        ("800", True, 800, 440),
+        ("780", True, 800, 440),
+        ("870", True, 800, 400),
+        ("640", True, 800, 600),  # the sidebar opens over the page: the page's full width
+        ("1000", False, 800, 800),  # an embed: no sidebar
+        ("639", True, 800, None),  # a phone: its own wrapping
+        ("375", False, 800, None),
+        ("nonsense", True, 800, None),
+        (None, True, 800, None),  # no cookie (a first visit without the shell, an embed on
+        # another site, where the browser sends no cookie): a phone's wrapping, safe anywhere
+    ],
+)
+def test_chart_text_width(window: str | None, sidebar: bool, cap: int, wrap: int | None) -> None:
+    assert components.chart_text_width(window, sidebar=sidebar, cap=cap) == wrap
+
+
+def test_text_width_never_exceeds_the_chart_it_is_drawn_in() -> None:
+    from dashlib.viewport import content_width
+
+    for window in range(components.NARROW_PX, 2600, 7):
+        for sidebar in (True, False):
+            wrap = components.chart_text_width(window, sidebar=sidebar, cap=800)
+            assert wrap is None or wrap <= content_width(window, sidebar=sidebar), window

@@ -148,8 +148,13 @@ def build_timeline_figure(
     today: dt.date | None = None,
     height: int | None = None,
     acled: pd.DataFrame | None = None,
+    *,
+    text_width: int | None = None,
 ) -> go.Figure:
     """Interventions and events of the selection, one lane per country.
+
+    ``text_width``: the narrowest the figure is ever drawn, where that is more than a phone's
+    (a wide screen's page, an exported page): its title and notes are wrapped for it.
 
     With ``layer=acled`` in the selection and the ACLED layer given, monthly counts of ACLED
     events involving Russian forces run along the bottom of each lane (one marker per month).
@@ -375,6 +380,7 @@ def build_timeline_figure(
         summary=timeline_summary(ds, selection, today),
         height=height or max(380, 230 + LANE_HEIGHT * len(lanes)),
         legend_gap=32,  # the year labels under the plot
+        text_width=text_width,
         layout={
             "xaxis": xaxis,
             "yaxis": yaxis,

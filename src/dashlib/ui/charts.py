@@ -39,12 +39,20 @@ def _map(
     height: int | None,
     compact: bool,
     width: int | None,
+    text_width: int | None,
     acled_key: int,
     _ds: Dataset,
     _acled: pd.DataFrame | None,
 ) -> go.Figure:
     return build_map_figure(
-        _ds, sel, today, height=height, acled=_acled, compact=compact, width=width
+        _ds,
+        sel,
+        today,
+        height=height,
+        acled=_acled,
+        compact=compact,
+        width=width,
+        text_width=text_width,
     )
 
 
@@ -57,13 +65,15 @@ def map_figure(
     compact: bool = False,
     width: int | None = None,
     height: int | None = None,
+    text_width: int | None = None,
 ) -> go.Figure:
     """The map page's figure: one date, the selection's (Play steps it from the page);
     ``compact``: the phone's reduced set of labels and legend. Laid out for a figure
     ``width`` px wide (default: the layout's own); its height follows from its width
-    (``height`` ``None``): the map fills its plot."""
+    (``height`` ``None``): the map fills its plot. Its text is wrapped for ``text_width``
+    (default: a phone's; ``components.text_width``)."""
     key = _acled_key(sel, acled)
-    return _map(ds.version, sel, today, height, compact, width, key, ds, acled)
+    return _map(ds.version, sel, today, height, compact, width, text_width, key, ds, acled)
 
 
 def overview_map(
@@ -75,7 +85,7 @@ def overview_map(
     width: int | None = None,
     height: int | None = None,
 ) -> go.Figure:
-    return _map(ds.version, sel, today, height, compact, width, 0, ds, None)
+    return _map(ds.version, sel, today, height, compact, width, None, 0, ds, None)
 
 
 @st.cache_resource(show_spinner=False, max_entries=VIEWS_KEPT)
@@ -83,14 +93,22 @@ def _timeline(
     version: str,
     sel: Selection,
     today: dt.date,
+    text_width: int | None,
     acled_key: int,
     _ds: Dataset,
     _acled: pd.DataFrame | None,
 ) -> go.Figure:
-    return build_timeline_figure(_ds, sel, today, acled=_acled)
+    return build_timeline_figure(_ds, sel, today, acled=_acled, text_width=text_width)
 
 
 def timeline(
-    ds: Dataset, sel: Selection, today: dt.date, *, acled: pd.DataFrame | None
+    ds: Dataset,
+    sel: Selection,
+    today: dt.date,
+    *,
+    acled: pd.DataFrame | None,
+    text_width: int | None = None,
 ) -> go.Figure:
-    return _timeline(ds.version, sel, today, _acled_key(sel, acled), ds, acled)
+    """The timeline page's figure; its text wrapped for ``text_width`` (default: a phone's)."""
+    key = _acled_key(sel, acled)
+    return _timeline(ds.version, sel, today, text_width, key, ds, acled)

@@ -17,11 +17,12 @@ import streamlit as st
 from dashlib.data.dataset import Dataset
 from dashlib.figures import theme
 from dashlib.figures.browser import STATIC_URL, for_browser, served_geojson_urls
+from dashlib.figures.common import TEXT_BASE_PX
 from dashlib.figures.map import COMPACT_WIDTH_PX as MAP_COMPACT_WIDTH_PX
 from dashlib.figures.map import WIDTH_PX as MAP_WIDTH_PX
 from dashlib.ui.data import Loaded
 from dashlib.ui.text import md_escape
-from dashlib.viewport import COOKIE_JS, NARROW_COOKIE, NARROW_PX, WIDTH_COOKIE
+from dashlib.viewport import COOKIE_JS, NARROW_COOKIE, NARROW_PX, WIDTH_COOKIE, content_width
 
 # plotly.js loads its base map from here (served by Streamlit static serving) instead of
 # cdn.plot.ly; see static/topojson and .streamlit/config.toml. The app/ folder holds only
@@ -221,6 +222,18 @@ div:has(> div > input[type="range"]:focus-visible) {
   align-items: center;
   justify-content: center;
 }
+/* The overview's map and key figures sit side by side only where both fit (a 1280 px
+   window); on a narrower page (a 900 px window with the sidebar open) the figures go under
+   the map instead of squeezing it to 230 px and cutting its title and the tiles' labels. */
+.st-key-overview_columns > div > [data-testid="stHorizontalBlock"] {
+  flex-wrap: wrap !important;
+}
+.st-key-overview_columns > div > [data-testid="stHorizontalBlock"] > :first-child {
+  min-width: min(100%, 440px) !important;
+}
+.st-key-overview_columns > div > [data-testid="stHorizontalBlock"] > :last-child {
+  min-width: min(100%, 260px) !important;
+}
 /* A link's label wraps instead of being cut at the right (intervention links on excerpt
    cards ran off a phone's screen). */
 [data-testid="stPageLink"] span,
@@ -418,3 +431,36 @@ def phone_map_width() -> int | None:
     if window is None or not window.isdigit():
         return None
     return phone_figure_width(int(window) - PHONE_PAGE_PADDING_PX)
+
+
+# A wide screen's chart text (title, subtitle, source lines) is wrapped for the narrowest the
+# chart can be drawn in the reader's window, to TEXT_STEP_PX below (so a few widths share one
+# cached figure), and never wider than a line one reads easily: the map's own width.
+TEXT_STEP_PX = 40
+
+
+def chart_text_width(window_px: str | int | None, *, sidebar: bool, cap: int) -> int | None:
+    """The width to wrap a full-width chart's text for in a window ``window_px`` wide (the
+    width cookie's), or None (a phone's: the figures' default) when it is unknown, a phone's,
+    or no wider than a phone's figure. ``sidebar``: the page has one (not an embed).
+
+    >>> [chart_text_width(px, sidebar=True, cap=800) for px in ("1280", 1000, 800, 375)]
+    [800, 520, 440, None]
+    """
+    try:
+        px = int(window_px)  # type: ignore[arg-type]
+    except (TypeError, ValueError):
+        return None
+    if px < NARROW_PX:
+        return None
+    fits = min(content_width(px, sidebar=sidebar), cap)
+    width = fits // TEXT_STEP_PX * TEXT_STEP_PX
+    return width if width > TEXT_BASE_PX else None
+
+
+def text_width(cap: int = MAP_WIDTH_PX) -> int | None:
+    """:func:`chart_text_width` for this reader's window (its width cookie, see
+    ``dashlib.viewport``): the page has a sidebar unless it is embedded."""
+    return chart_text_width(
+        _cookies().get(WIDTH_COOKIE), sidebar=not bool(st.context.is_embedded), cap=cap
+    )

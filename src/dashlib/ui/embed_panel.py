@@ -55,7 +55,7 @@ def _image(fig: go.Figure, fmt: str) -> bytes:
 
 
 def show_embed_panel(
-    fig: go.Figure,
+    fig: go.Figure | Callable[[], go.Figure],
     *,
     title: str,
     page: str,
@@ -64,11 +64,15 @@ def show_embed_panel(
     table: pd.DataFrame | Callable[[], pd.DataFrame],
     key: str,
 ) -> None:
-    """Iframe code and HTML/PNG/SVG/CSV downloads; ``table`` may be a function (built on click)."""
+    """Iframe code and HTML/PNG/SVG/CSV downloads; ``fig`` and ``table`` may be functions
+    (called once the panel is open: a page's figure wrapped for a wide screen passes the one
+    wrapped for a phone, which the files need: a downloaded page is read at any width)."""
     slug = re.sub(r"[^a-z0-9]+", "-", f"{name} {'-'.join(selection.countries)}".lower()).strip("-")
     with lazy_expander("Embed & download", key) as is_open:
         if not is_open:
             return
+        if callable(fig):
+            fig = fig()
         height = int(fig.layout.height or 600) + 60
         live = iframe_snippet(app_base_url(), page, selection, title, height)
         published = static_base_url()
