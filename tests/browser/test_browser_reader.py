@@ -432,6 +432,41 @@ def test_link_labels_are_never_cut_on_a_phone(browser: Any, app: AppServer, path
         ctx.close()
 
 
+_BROKEN_WORDS = """() => {
+  const broken = [];
+  const main = document.querySelector('[data-testid="stMain"]');
+  for (const link of main.querySelectorAll('[data-testid="stPageLink"]')) {
+    const walker = document.createTreeWalker(link, NodeFilter.SHOW_TEXT);
+    for (let node = walker.nextNode(); node; node = walker.nextNode()) {
+      for (const m of node.textContent.matchAll(/[^\\s-]+/g)) {  // a line may break at a hyphen
+        const range = document.createRange();
+        range.setStart(node, m.index);
+        range.setEnd(node, m.index + m[0].length);
+        if (range.getClientRects().length > 1) broken.push(m[0]);
+      }
+    }
+  }
+  return broken; }"""
+
+
+@pytest.mark.parametrize("width", [1280, 1000, 375])
+def test_excerpt_links_never_break_a_word(browser: Any, app: AppServer, width: int) -> None:
+    """The intervention links under a quote sat in equal columns: at 1280 px four of them
+    wrapped letter by letter ("peacekeepin / g contingent"). Each is as wide as its label and
+    the row wraps."""
+    ctx = browser.new_context(viewport={"width": width, "height": 900})
+    page = ctx.new_page()
+    try:
+        page.goto(app.url + "/excerpts", wait_until="domcontentloaded")
+        links = page.locator('[data-testid="stMain"] [data-testid="stPageLink"]')
+        links.first.wait_for(timeout=READY_MS)
+        page.wait_for_timeout(500)
+        assert links.count() >= 5
+        assert page.evaluate(_BROKEN_WORDS) == []
+    finally:
+        ctx.close()
+
+
 def test_overview_map_is_above_the_fold_on_a_phone(browser: Any, app: AppServer) -> None:
     ctx, page = _open(
         browser, app.url + "/", viewport={"width": 375, "height": 812}, is_mobile=True

@@ -88,16 +88,21 @@ def show_excerpt_cards(
                 _quote_notes(row)
                 tags = split_list(row.intervention_ids)
                 countries = split_list(row.country_iso3s)
-                if tags or countries:
-                    cols = st.columns([1] * max(1, len(tags)) + [2])
-                    for col, tag in zip(cols, tags, strict=False):
-                        col.page_link(
-                            "pages/timeline.py",
-                            label=titles.get(tag, tag),
-                            icon=":material/timeline:",
-                            query_params={"intervention": tag},
-                        )
-                    cols[-1].caption(md_escape(", ".join(names.get(c, c) for c in countries)))
+                # The interventions' links side by side, each as wide as its label, wrapping
+                # onto more rows as needed (equal columns cut long titles mid-word); the
+                # countries the quote speaks of on the line below.
+                if tags:
+                    with st.container(horizontal=True, gap="small"):
+                        for tag in tags:
+                            st.page_link(
+                                "pages/timeline.py",
+                                label=titles.get(tag, tag),
+                                icon=":material/timeline:",
+                                query_params={"intervention": tag},
+                            )
+                if countries:
+                    where = ", ".join(names.get(c, c) for c in countries)
+                    st.caption(md_escape(f"Countries: {where}"))
     if len(found) > limit:
         if st.button(f"Show more ({len(found) - limit} left)"):
             st.session_state["excerpts_limit"] = limit + PAGE_SIZE
