@@ -10,6 +10,7 @@ from dashlib.ui.components import (
     show_embed_header,
     show_footer,
     show_table,
+    show_viewport_probe,
     text_width,
 )
 from dashlib.ui.data import get_acled
@@ -36,6 +37,7 @@ show_chart(
     table=interventions_table(ctx.ds, ctx.sel, ctx.today),
     table_label="Interventions",
 )
+show_viewport_probe()  # redraws the chart when a narrower window cuts its title
 show_embed_panel(
     # The files are read at any width: their text is wrapped for a phone.
     lambda: charts.timeline(ctx.ds, ctx.sel, ctx.today, acled=get_acled()),

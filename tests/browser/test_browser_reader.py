@@ -587,6 +587,32 @@ def test_chart_text_fits_a_desktop_window_and_uses_its_width(
         ctx.close()
 
 
+@pytest.mark.parametrize("path", ["/map", "/timeline"])
+@pytest.mark.parametrize(("first", "then"), [(1280, 900), (1024, 768), (1280, 375)])
+def test_chart_text_is_wrapped_again_after_the_window_narrows(
+    browser: Any, app: AppServer, path: str, first: int, then: int
+) -> None:
+    """Text wrapped for a wide window would run past the chart's edge once the window is
+    narrowed (a tablet turned to portrait): the page notices the cut title and the chart is
+    drawn again for the new width."""
+    ctx, page = _open(browser, app.url + path, viewport={"width": first, "height": 900})
+    try:
+        page.wait_for_timeout(1000)  # the run has ended: the probe is watching
+        page.set_viewport_size({"width": then, "height": 900})
+        deadline = 30_000
+        while deadline > 0:
+            page.wait_for_timeout(500)
+            deadline -= 500
+            charts = page.evaluate(_TEXT_FIT)
+            if charts and all(c["title"][1] <= c["plot"][1] + 1 for c in charts):
+                break
+        assert charts
+        for chart in charts:
+            assert chart["title"][1] <= chart["plot"][1] + 1, (path, first, then, chart)
+    finally:
+        ctx.close()
+
+
 _SQUEEZED = """() => [...document.querySelectorAll('[data-testid="stMetricLabel"] *')]
     .filter(el => el.scrollWidth > el.clientWidth + 1).map(el => el.textContent)"""
 

@@ -42,6 +42,7 @@ def test_a_drawn_width_is_within_the_probes_slack() -> None:
     [
         ("narrow:398", {}, "", True, 400),  # this visit's probe first
         ("wide", {"dashlib_narrow": "1", "dashlib_width": "390"}, "Mobile", False, None),
+        ("wide:1280", {"dashlib_narrow": "1", "dashlib_width": "390"}, "Mobile", False, None),
         ("", {"dashlib_narrow": "1", "dashlib_width": "430"}, "", True, 400),  # last visit
         ("", {"dashlib_narrow": "1", "dashlib_width": "375"}, "", True, None),
         ("", {}, "Mozilla/5.0 (Linux; Android 11) Mobile Safari", True, None),  # a phone
@@ -100,3 +101,31 @@ def test_text_width_never_exceeds_the_chart_it_is_drawn_in() -> None:
         for sidebar in (True, False):
             wrap = components.chart_text_width(window, sidebar=sidebar, cap=800)
             assert wrap is None or wrap <= content_width(window, sidebar=sidebar), window
+
+
+@pytest.mark.parametrize(
+    ("probe", "cookie", "embedded", "wrap"),
+    [
+        ("", "1280", False, 800),  # the width cookie (set by the page's HTML)
+        ("wide:900", "1280", False, 440),  # this visit: the window was narrowed, a title cut
+        ("narrow:343", "1280", False, None),  # narrowed to a phone's width this visit
+        ("", "1280", True, None),  # an embed keeps a phone's wrapping: its iframe reflows
+        ("", None, False, None),
+    ],
+)
+def test_text_width_from_probe_and_cookie(
+    monkeypatch: pytest.MonkeyPatch,
+    probe: str,
+    cookie: str | None,
+    embedded: bool,
+    wrap: int | None,
+) -> None:
+    class Context:
+        pass
+
+    context = Context()
+    context.cookies = {"dashlib_width": cookie} if cookie else {}  # type: ignore[attr-defined]
+    context.is_embedded = embedded  # type: ignore[attr-defined]
+    monkeypatch.setattr(components.st, "context", context)
+    monkeypatch.setattr(components.st, "session_state", {components.VIEWPORT_KEY: probe})
+    assert components.text_width() == wrap

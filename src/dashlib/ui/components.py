@@ -315,16 +315,26 @@ WIDTH_SLACK_PX = 12
 # narrower than NARROW_PX showing the wide map, the page hides that map (CSS on the class
 # below), types "narrow:WIDTH" into the field and the rerun draws the phone's map for that
 # width; a phone's map drawn for a width WIDTH_SLACK_PX off (the class "map_compact_wN" says
-# which) is drawn again the same way, and a wide screen showing a phone's map asks for "wide".
-# Without JavaScript nothing is hidden.
+# which) is drawn again the same way, and a wide screen showing a phone's map asks for
+# "wide:WIDTH", as does a wide screen's page (map or timeline) with a chart whose title runs
+# past its right edge: its text was wrapped for a wider window (see text_width). The page
+# checks again after each resize. Without JavaScript nothing is hidden.
 VIEWPORT_KEY = "viewport_probe"
 _PROBE_JS = (
     "<script>(function(){var doc=window.document,w=window.innerWidth,narrow="
     + str(NARROW_PX)
     + ">w,fig=Math.round(w)-"
     + str(PHONE_PAGE_PADDING_PX)
-    + ",want=narrow?'narrow:'+fig:'wide',"
-    "tries=0;function wrong(){"
+    + ",want=narrow?'narrow:'+fig:'wide:'+Math.round(w),"
+    "tries=0;"
+    # A wide screen's chart whose title runs past its right edge (its text was wrapped for a
+    # wider window: the reader narrowed the window or turned a tablet) is drawn again.
+    "function cut(){"
+    "var p=doc.querySelectorAll('[data-testid=\"stPlotlyChart\"] .js-plotly-plot');"
+    "for(var i=0;p.length>i;i++){"
+    "var t=p[i].querySelector('.gtitle'),r=p[i].getBoundingClientRect();"
+    "if(t&&r.width&&t.getBoundingClientRect().right>r.right+1)return true;}return false;}"
+    "function wrong(){if(cut())return true;"
     "if(!narrow)return doc.querySelector('[class*=\"st-key-map_compact\"]');"
     "if(doc.querySelector('.st-key-map_wide'))return true;"
     "var box=doc.querySelector('[class*=\"st-key-map_compact_w\"]');if(!box)return false;"
@@ -347,6 +357,13 @@ _PROBE_JS = (
     "input.dispatchEvent(new KeyboardEvent('keydown',{key:'Enter',keyCode:13,bubbles:true}));"
     "input.blur();}"
     "setTimeout(step,300);}"
+    # This run's check, and again (the latest run's) once a resize has settled.
+    "window.__dashlibProbe=function(){w=window.innerWidth;narrow=" + str(NARROW_PX) + ">w;"
+    "fig=Math.round(w)-" + str(PHONE_PAGE_PADDING_PX) + ";"
+    "want=narrow?'narrow:'+fig:'wide:'+Math.round(w);tries=0;step();};"
+    "if(!window.__dashlibResize){window.__dashlibResize=1;var t=0;"
+    "window.addEventListener('resize',function(){clearTimeout(t);"
+    "t=setTimeout(function(){window.__dashlibProbe();},400);});}"
     "step();})();</script>"
 )
 
@@ -400,8 +417,8 @@ def _cookies() -> dict[str, str]:
 def is_phone() -> bool:
     """Whether to draw the phone's map: fewer labels, a two-column legend, a shorter plot."""
     probed = str(st.session_state.get(VIEWPORT_KEY) or "")
-    if probed == "wide" or probed.startswith("narrow"):
-        return probed != "wide"
+    if probed.startswith(("wide", "narrow")):
+        return probed.startswith("narrow")
     cookies = _cookies()
     if cookies.get(NARROW_COOKIE) in ("0", "1"):
         return cookies[NARROW_COOKIE] == "1"
@@ -459,8 +476,12 @@ def chart_text_width(window_px: str | int | None, *, sidebar: bool, cap: int) ->
 
 
 def text_width(cap: int = MAP_WIDTH_PX) -> int | None:
-    """:func:`chart_text_width` for this reader's window (its width cookie, see
-    ``dashlib.viewport``): the page has a sidebar unless it is embedded."""
-    return chart_text_width(
-        _cookies().get(WIDTH_COOKIE), sidebar=not bool(st.context.is_embedded), cap=cap
-    )
+    """:func:`chart_text_width` for this reader's window: the width probe's (``wide:W``, this
+    visit: the page found a title cut after a resize) or the width cookie's (see
+    ``dashlib.viewport``). An embed keeps a phone's wrapping: a story page's iframe changes
+    width with the story (a phone turned, a column reflowed), which no rerun follows."""
+    probed = str(st.session_state.get(VIEWPORT_KEY) or "")
+    if st.context.is_embedded or probed.startswith("narrow"):
+        return None  # an embed, or a window found narrow this visit: a phone's wrapping
+    window = probed.removeprefix("wide:") if probed.startswith("wide:") else None
+    return chart_text_width(window or _cookies().get(WIDTH_COOKIE), sidebar=True, cap=cap)
