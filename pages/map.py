@@ -3,6 +3,8 @@
 import pandas as pd
 import streamlit as st
 
+from dashlib.figures.map import COMPACT_WIDTH_PX as MAP_COMPACT_WIDTH_PX
+from dashlib.figures.map import WIDTH_PX as MAP_WIDTH_PX
 from dashlib.query.summaries import view_title
 from dashlib.query.tables import country_status_table, sites_count, sites_table
 from dashlib.ui import charts
@@ -76,6 +78,7 @@ show_embed_panel(
     selection=ctx.sel,
     table=sites,
     key="map_dl",
+    fit_width=width or (MAP_COMPACT_WIDTH_PX if phone else MAP_WIDTH_PX),
 )
 show_table(country_status_table(ctx.ds, ctx.sel.as_of_or(ctx.today)), "Country status table")
 show_footer(ctx.ds)

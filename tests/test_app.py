@@ -281,3 +281,23 @@ def test_quote_cards_say_machine_translation_and_show_the_editors_note() -> None
     assert f"**Editor's note:** {note}" in captions
     # Only the flagged quote carries the machine-translation line.
     assert sum("are a machine translation of the original" in c for c in captions) == 1
+
+
+def test_the_downloaded_map_page_keeps_the_maps_shape_at_any_width() -> None:
+    """ "Embed & download" → HTML: a map laid out for 800 px keeps its shape in a narrower
+    window (no blank band above and below it), as the exported pages do; a timeline does not
+    need it."""
+    import datetime as dt
+
+    from dashlib.data.dataset import load
+    from dashlib.figures import build_map_figure, build_timeline_figure
+    from dashlib.figures.map import WIDTH_PX
+    from dashlib.query.selection import Selection
+    from dashlib.ui.embed_panel import download_html
+
+    ds = load(FIXTURES / "valid")
+    day = dt.date(2026, 6, 1)
+    page = download_html(build_map_figure(ds, Selection(), day), WIDTH_PX).decode()
+    assert f"#chart{{max-width:{WIDTH_PX}px" in page and "Plotly.relayout" in page
+    timeline = download_html(build_timeline_figure(ds, Selection(), day)).decode()
+    assert "Plotly.relayout" not in timeline

@@ -54,6 +54,12 @@ def _image(fig: go.Figure, fmt: str) -> bytes:
     return data
 
 
+def download_html(fig: go.Figure, fit_width: int | None = None) -> bytes:
+    """The chart as one HTML page (plotly.js from its CDN); a map keeps its shape at any width
+    (``fit_width``: the width it was laid out for)."""
+    return standalone_html(fig, fit_width=fit_width).encode("utf-8")
+
+
 def show_embed_panel(
     fig: go.Figure | Callable[[], go.Figure],
     *,
@@ -63,10 +69,13 @@ def show_embed_panel(
     selection: Selection,
     table: pd.DataFrame | Callable[[], pd.DataFrame],
     key: str,
+    fit_width: int | None = None,
 ) -> None:
     """Iframe code and HTML/PNG/SVG/CSV downloads; ``fig`` and ``table`` may be functions
     (called once the panel is open: a page's figure wrapped for a wide screen passes the one
-    wrapped for a phone, which the files need: a downloaded page is read at any width)."""
+    wrapped for a phone, which the files need: a downloaded page is read at any width).
+    ``fit_width``: a map's, the width its figure was laid out for: the downloaded page keeps
+    the map's shape at any width (no blank band above or below it), as the exported pages do."""
     slug = re.sub(r"[^a-z0-9]+", "-", f"{name} {'-'.join(selection.countries)}".lower()).strip("-")
     with lazy_expander("Embed & download", key) as is_open:
         if not is_open:
@@ -93,7 +102,7 @@ def show_embed_panel(
             )
         st.code(live, language="html")
         files = (
-            ("HTML", "html", "text/html", lambda: standalone_html(fig).encode("utf-8")),
+            ("HTML", "html", "text/html", lambda: download_html(fig, fit_width)),
             ("PNG", "png", "image/png", lambda: _image(fig, "png")),
             ("SVG", "svg", "image/svg+xml", lambda: _image(fig, "svg")),
             (
