@@ -9,6 +9,7 @@ from dashlib.query.summaries import view_title
 from dashlib.query.tables import country_status_table, sites_count, sites_table
 from dashlib.ui import charts
 from dashlib.ui.components import (
+    COMPACT_BELOW_PX,
     is_phone,
     map_container,
     phone_map_width,
@@ -18,6 +19,7 @@ from dashlib.ui.components import (
     show_table,
     show_viewport_probe,
     text_width,
+    wide_map_width,
 )
 from dashlib.ui.data import get_acled
 from dashlib.ui.date_bar import show_date_bar
@@ -27,11 +29,14 @@ from dashlib.ui.page import start_page
 
 ctx = start_page(chart=True)
 phone = is_phone()
-width = phone_map_width() if phone else None  # a phone's map is drawn for its screen
+# A phone's map is drawn for its screen; a wide screen's for its page where that is narrower
+# than the map (a 900 px window with the sidebar open), as a phone's map below 600 px.
+width = phone_map_width() if phone else wide_map_width()
+compact = phone or (width is not None and width < COMPACT_BELOW_PX)
 # A wide screen's map has its text wrapped for the narrowest it can be in this window.
-wrap = None if phone else text_width()
+wrap = None if phone else text_width(cap=width or MAP_WIDTH_PX)
 fig = charts.map_figure(
-    ctx.ds, ctx.sel, ctx.today, acled=get_acled(), compact=phone, width=width, text_width=wrap
+    ctx.ds, ctx.sel, ctx.today, acled=get_acled(), compact=compact, width=width, text_width=wrap
 )
 if ctx.embedded:
     show_chart(fig, "map_embed")
@@ -70,7 +75,7 @@ handle_map_selection(event, ctx.ds, ctx.sel)
 show_embed_panel(
     # The files are read at any width: their text is wrapped for a phone.
     lambda: charts.map_figure(
-        ctx.ds, ctx.sel, ctx.today, acled=get_acled(), compact=phone, width=width
+        ctx.ds, ctx.sel, ctx.today, acled=get_acled(), compact=compact, width=width
     ),
     title=view_title(ctx.ds, ctx.sel, "map"),
     page="map",
@@ -78,7 +83,7 @@ show_embed_panel(
     selection=ctx.sel,
     table=sites,
     key="map_dl",
-    fit_width=width or (MAP_COMPACT_WIDTH_PX if phone else MAP_WIDTH_PX),
+    fit_width=width or (MAP_COMPACT_WIDTH_PX if compact else MAP_WIDTH_PX),
 )
 show_table(country_status_table(ctx.ds, ctx.sel.as_of_or(ctx.today)), "Country status table")
 show_footer(ctx.ds)

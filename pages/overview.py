@@ -5,7 +5,13 @@ import streamlit as st
 from dashlib.query.summaries import filter_phrase, key_figures, place_label, plural
 from dashlib.query.tables import events_table
 from dashlib.ui import charts
-from dashlib.ui.components import is_phone, phone_map_width, show_chart, show_footer
+from dashlib.ui.components import (
+    is_phone,
+    phone_map_width,
+    show_chart,
+    show_footer,
+    wide_map_width,
+)
 from dashlib.ui.page import start_page
 from dashlib.ui.text import md_escape
 
@@ -41,7 +47,9 @@ with left:
     # The map first: on a phone it is the first thing under the headline.
     # A column about 450 px wide: the compact labels fit it on every screen.
     # Drawn for the column's width (a phone's, or 460 px at 1280) and kept at it.
-    map_box = st.container(width="stretch" if phone else charts.OVERVIEW_MAP_PX)
+    # (Or the page's width, where that is less: a 900 px window with the sidebar open.)
+    wide = wide_map_width(cap=charts.OVERVIEW_MAP_PX) or charts.OVERVIEW_MAP_PX
+    map_box = st.container(width="stretch" if phone else wide)
     st.page_link(
         "pages/map.py",
         label="Explore the full map",
@@ -102,7 +110,7 @@ with map_box:
             ctx.sel,
             ctx.today,
             compact=True,
-            width=phone_map_width() if phone else charts.OVERVIEW_MAP_PX,
+            width=phone_map_width() if phone else wide,
         ),
         "overview_map",
     )

@@ -613,6 +613,35 @@ def test_chart_text_is_wrapped_again_after_the_window_narrows(
         ctx.close()
 
 
+_DATE_BAR = """() => {
+  const bar = document.querySelector('.st-key-date_bar');
+  const play = bar.querySelector('button'), date = bar.querySelector('[data-testid="stDateInput"]');
+  return {play: play.textContent.trim(), playCut: play.scrollWidth > play.clientWidth + 1,
+          date: date.getBoundingClientRect().width, page: bar.getBoundingClientRect().width}; }"""
+
+
+@pytest.mark.parametrize("width", [800, 900, 1000, 1100, 1280])
+def test_a_desktop_window_map_fills_its_figure_and_its_date_bar_fits(
+    browser: Any, app: AppServer, width: int
+) -> None:
+    """With the sidebar open, a 800-1100 px window leaves the map 440-640 px: the map was
+    still laid out for 800 px (a blank band above it, labels over each other, "…Kherson
+    Oblast" cut at the edge) and the date bar squeezed Play to "P." and the date to its year.
+    Now the map is drawn for the page's width and the date bar wraps."""
+    ctx, page = _open(browser, app.url + "/map", viewport={"width": width, "height": 900})
+    try:
+        box = page.locator(".st-key-map_wide")
+        box.locator(f"{PLOT} .geolayer path").first.wait_for(state="attached", timeout=READY_MS)
+        page.wait_for_timeout(500)
+        bands = box.evaluate(_BANDS)
+        assert max(abs(v) for v in bands) <= 2.5, bands
+        bar = page.evaluate(_DATE_BAR)
+        assert bar["play"].endswith("Play") and not bar["playCut"], bar
+        assert bar["date"] >= 150, bar
+    finally:
+        ctx.close()
+
+
 _SQUEEZED = """() => [...document.querySelectorAll('[data-testid="stMetricLabel"] *')]
     .filter(el => el.scrollWidth > el.clientWidth + 1).map(el => el.textContent)"""
 

@@ -129,3 +129,32 @@ def test_text_width_from_probe_and_cookie(
     monkeypatch.setattr(components.st, "context", context)
     monkeypatch.setattr(components.st, "session_state", {components.VIEWPORT_KEY: probe})
     assert components.text_width() == wrap
+
+
+@pytest.mark.parametrize(
+    ("probe", "cookie", "embedded", "drawn"),
+    [
+        ("", "1280", False, None),  # room for the 800 px map
+        ("", "900", False, 440),  # 440 px beside the open sidebar
+        ("wide:1100", "1280", False, 640),  # this visit's probe before the cookie
+        ("", "700", True, 660),  # an embed 700 px wide (no sidebar)
+        ("narrow:343", "900", False, None),  # a phone's: drawn by phone_map_width
+        ("", None, False, None),  # unknown: the 800 px map, the probe corrects it
+    ],
+)
+def test_wide_map_width_from_probe_and_cookie(
+    monkeypatch: pytest.MonkeyPatch,
+    probe: str,
+    cookie: str | None,
+    embedded: bool,
+    drawn: int | None,
+) -> None:
+    class Context:
+        pass
+
+    context = Context()
+    context.cookies = {"dashlib_width": cookie} if cookie else {}  # type: ignore[attr-defined]
+    context.is_embedded = embedded  # type: ignore[attr-defined]
+    monkeypatch.setattr(components.st, "context", context)
+    monkeypatch.setattr(components.st, "session_state", {components.VIEWPORT_KEY: probe})
+    assert components.wide_map_width() == drawn

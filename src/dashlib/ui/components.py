@@ -234,6 +234,20 @@ div:has(> div > input[type="range"]:focus-visible) {
 .st-key-overview_columns > div > [data-testid="stHorizontalBlock"] > :last-child {
   min-width: min(100%, 260px) !important;
 }
+/* The map's date bar: Play, the slider and the typed date wrap onto two rows rather than
+   squeeze (a 900 px window with the sidebar open). */
+.st-key-date_bar > div > [data-testid="stHorizontalBlock"] {
+  flex-wrap: wrap !important;
+}
+.st-key-date_bar > div > [data-testid="stHorizontalBlock"] > :nth-child(1) {
+  min-width: min(100%, 120px) !important;
+}
+.st-key-date_bar > div > [data-testid="stHorizontalBlock"] > :nth-child(2) {
+  min-width: min(100%, 240px) !important;
+}
+.st-key-date_bar > div > [data-testid="stHorizontalBlock"] > :nth-child(3) {
+  min-width: min(100%, 170px) !important;
+}
 /* A link's label wraps instead of being cut at the right (intervention links on excerpt
    cards ran off a phone's screen). */
 [data-testid="stPageLink"] span,
@@ -317,8 +331,15 @@ WIDTH_SLACK_PX = 12
 # width; a phone's map drawn for a width WIDTH_SLACK_PX off (the class "map_compact_wN" says
 # which) is drawn again the same way, and a wide screen showing a phone's map asks for
 # "wide:WIDTH", as does a wide screen's page (map or timeline) with a chart whose title runs
-# past its right edge: its text was wrapped for a wider window (see text_width). The page
-# checks again after each resize. Without JavaScript nothing is hidden.
+# past its right edge: its text was wrapped for a wider window (see text_width), or a wide
+# map drawn for another width than the page gives it (the inner box "map_drawn_wN" says which;
+# wide_map_width). The page checks again after each resize. Without JavaScript nothing is
+# hidden.
+# A wide screen's page narrower than the 800 px map (a 900 px window with the sidebar open:
+# 440 px) gets a map drawn for that width, to MAP_STEP_PX below (the map's box is set to the
+# same width, so the map fills it); below COMPACT_BELOW_PX it is the phone's map (fewer labels).
+MAP_STEP_PX = 20
+COMPACT_BELOW_PX = 600
 VIEWPORT_KEY = "viewport_probe"
 _PROBE_JS = (
     "<script>(function(){var doc=window.document,w=window.innerWidth,narrow="
@@ -335,7 +356,15 @@ _PROBE_JS = (
     "var t=p[i].querySelector('.gtitle'),r=p[i].getBoundingClientRect();"
     "if(t&&r.width&&t.getBoundingClientRect().right>r.right+1)return true;}return false;}"
     "function wrong(){if(cut())return true;"
-    "if(!narrow)return doc.querySelector('[class*=\"st-key-map_compact\"]');"
+    "if(!narrow){if(doc.querySelector('[class*=\"st-key-map_compact\"]'))return true;"
+    # A wide window's map drawn for another width than the page gives it (a first visit
+    # without the width cookie: drawn for 800 px in a 440 px page) is drawn again.
+    "var d=doc.querySelector('[class*=\"st-key-map_drawn_w\"]'),"
+    "main=doc.querySelector('[data-testid=\"stMainBlockContainer\"]');if(!d||!main)return false;"
+    "var cs=getComputedStyle(main),avail=Math.min(" + str(MAP_WIDTH_PX) + ",main.clientWidth"
+    "-parseFloat(cs.paddingLeft)-parseFloat(cs.paddingRight)),"
+    "drawn=+/st-key-map_drawn_w([0-9]+)/.exec(d.className)[1];"
+    "return drawn>avail+1||avail-drawn>=" + str(MAP_STEP_PX + 4) + ";}"
     "if(doc.querySelector('.st-key-map_wide'))return true;"
     "var box=doc.querySelector('[class*=\"st-key-map_compact_w\"]');if(!box)return false;"
     "var m=/st-key-map_compact_w([0-9]+)/.exec(box.className);"
@@ -393,14 +422,20 @@ def close_sidebar_on_phones() -> None:
     )
 
 
-def map_container(phone: bool, width: int | None = None) -> Any:
+@contextmanager
+def map_container(phone: bool, width: int | None = None) -> Iterator[None]:
     """The container of a map drawn for a phone (``phone``, its figure ``width`` px wide) or
     a wider screen; the page's script swaps them when the guess was wrong (see
-    ``_PROBE_JS``). A wide screen's map keeps the width it is drawn for (its height follows
-    from it: the map fills its plot)."""
+    ``_PROBE_JS``). A wide screen's map keeps the width it is drawn for (``width``, default
+    the map's 800 px; its height follows from it: the map fills its plot); an inner box
+    named ``map_drawn_wN`` tells the script which width that was."""
     if phone:
-        return st.container(key=f"map_compact_w{width or MAP_COMPACT_WIDTH_PX}")
-    return st.container(key="map_wide", width=MAP_WIDTH_PX)
+        with st.container(key=f"map_compact_w{width or MAP_COMPACT_WIDTH_PX}"):
+            yield
+        return
+    drawn = width or MAP_WIDTH_PX
+    with st.container(key="map_wide", width=drawn), st.container(key=f"map_drawn_w{drawn}"):
+        yield
 
 
 def show_viewport_probe() -> None:
@@ -475,13 +510,48 @@ def chart_text_width(window_px: str | int | None, *, sidebar: bool, cap: int) ->
     return width if width > TEXT_BASE_PX else None
 
 
+def map_width_for(window_px: str | int | None, *, sidebar: bool, cap: int) -> int | None:
+    """The width to draw a wide window's map for, where the page is narrower than ``cap`` (the
+    map's own width); None: ``cap`` (or the window is unknown, or a phone's).
+
+    >>> [map_width_for(px, sidebar=True, cap=800) for px in (1280, 1100, 900, 800, 500)]
+    [None, 640, 440, 460, None]
+    >>> map_width_for(700, sidebar=False, cap=800), map_width_for(1280, sidebar=True, cap=460)
+    (660, None)
+    """
+    try:
+        px = int(window_px)  # type: ignore[arg-type]
+    except (TypeError, ValueError):
+        return None
+    if px < NARROW_PX:
+        return None
+    fits = content_width(px, sidebar=sidebar)
+    if fits >= cap:
+        return None
+    return max(MAP_COMPACT_WIDTH_PX, fits // MAP_STEP_PX * MAP_STEP_PX)
+
+
+def _window_px() -> str | None:
+    """This reader's window width: the width probe's (``wide:W``, this visit), else the width
+    cookie's; None once the probe found the window narrow (a phone's layout decides)."""
+    probed = str(st.session_state.get(VIEWPORT_KEY) or "")
+    if probed.startswith("narrow"):
+        return None
+    if probed.startswith("wide:"):
+        return probed.removeprefix("wide:")
+    return _cookies().get(WIDTH_COOKIE)
+
+
+def wide_map_width(cap: int = MAP_WIDTH_PX) -> int | None:
+    """:func:`map_width_for` this reader's window (an embed has no sidebar)."""
+    return map_width_for(_window_px(), sidebar=not bool(st.context.is_embedded), cap=cap)
+
+
 def text_width(cap: int = MAP_WIDTH_PX) -> int | None:
     """:func:`chart_text_width` for this reader's window: the width probe's (``wide:W``, this
     visit: the page found a title cut after a resize) or the width cookie's (see
     ``dashlib.viewport``). An embed keeps a phone's wrapping: a story page's iframe changes
     width with the story (a phone turned, a column reflowed), which no rerun follows."""
-    probed = str(st.session_state.get(VIEWPORT_KEY) or "")
-    if st.context.is_embedded or probed.startswith("narrow"):
-        return None  # an embed, or a window found narrow this visit: a phone's wrapping
-    window = probed.removeprefix("wide:") if probed.startswith("wide:") else None
-    return chart_text_width(window or _cookies().get(WIDTH_COOKIE), sidebar=True, cap=cap)
+    if st.context.is_embedded:
+        return None
+    return chart_text_width(_window_px(), sidebar=True, cap=cap)

@@ -113,7 +113,10 @@ def show_date_bar(ds: Dataset, sel: Selection, now: dt.date) -> None:
     st.session_state[_SLIDER] = step_at(steps, day)
     st.session_state[_TYPED] = day
     _remember_shown(day)
-    play, slider, typed = st.columns([1.3, 5, 1.7], vertical_alignment="bottom")
+    # In a keyed box: the app's CSS lets the three wrap where the page is too narrow for them
+    # side by side (Play had shrunk to "P." and the date field to its year at 440 px).
+    with st.container(key="date_bar"):
+        play, slider, typed = st.columns([1.3, 5, 1.7], vertical_alignment="bottom")
     play.button(
         "Pause" if playing else "Play",
         icon=":material/pause:" if playing else ":material/play_arrow:",
