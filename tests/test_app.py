@@ -3,7 +3,9 @@
 from __future__ import annotations
 
 import datetime as dt
+import pathlib
 import re
+import shutil
 from collections.abc import Iterator
 
 import pytest
@@ -301,3 +303,43 @@ def test_the_downloaded_map_page_keeps_the_maps_shape_at_any_width() -> None:
     assert f"#chart{{max-width:{WIDTH_PX}px" in page and "Plotly.relayout" in page
     timeline = download_html(build_timeline_figure(ds, Selection(), day)).decode()
     assert "Plotly.relayout" not in timeline
+
+
+def test_corrections_show_each_logged_change_readably(
+    tmp_path: pathlib.Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """ "Corrections and updates": one block per change (when, who, how many rows), each row
+    changed under its table and id, each change on its own line; an editor's save of several
+    rows keeps each line's row id. Text from the log is escaped, never markup."""
+    from dashlib.editing.save import append_changelog, log_entry
+
+    folder = tmp_path / "data"
+    shutil.copytree(FIXTURES / "valid", folder)
+    monkeypatch.setenv("DASHLIB_DATA_DIR", str(folder))
+    first = dt.datetime(2026, 12, 1, 9, 30, tzinfo=dt.UTC)
+    later = dt.datetime(2026, 12, 2, 11, 51, tzinfo=dt.UTC)
+    append_changelog(
+        folder,
+        log_entry(first, "Ana", "events.csv", ["ev-one", "ev-two"],
+                  ["~ ev-one: title Old → New", "+ ev-two"]),
+    )  # fmt: skip
+    for entry in (
+        log_entry(later, "Data desk", "sources.csv", ["src-x"], ["+ src-x"]),
+        log_entry(
+            later, "Data desk", "deployments.csv", ["site-a"],
+            ["~ site-a: start_date 1996 → 1991", "~ site-a: summary **bold** → plain"],
+        ),
+    ):  # fmt: skip
+        append_changelog(folder, entry)
+    at = app("pages/corrections.py")
+    headings = [h.value for h in at.subheader]
+    assert headings == ["2 December 2026, 11:51 UTC", "1 December 2026, 09:30 UTC"]
+    captions = [c.value for c in at.caption]
+    assert "Data desk · 2 rows changed" in captions and "Ana · 1 row changed" in captions
+    raw = "\n".join(m.value for m in at.markdown)
+    assert "\\*\\*bold\\*\\*" in raw  # escaped: shown as typed, never markup
+    shown = unescape(raw)
+    # the facts first, the sources after; the repeated row id dropped from each line
+    assert shown.index("deployments.csv") < shown.index("sources.csv")
+    assert "- start_date 1996 → 1991" in shown and "- row added" in shown
+    assert "- ~ ev-one: title Old → New" in shown  # several rows: each line keeps its id

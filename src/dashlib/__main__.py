@@ -56,7 +56,7 @@ def _export(args: argparse.Namespace) -> int:
 def _diff(args: argparse.Namespace) -> int:
     from dashlib.editing.cli import cli
 
-    return cli(args.old_dir, args.new_dir, as_json=args.json)
+    return cli(args.old_dir, args.new_dir, as_json=args.json, log_as=args.log)
 
 
 def _import_acled(args: argparse.Namespace) -> int:
@@ -104,6 +104,13 @@ def build_parser() -> argparse.ArgumentParser:
     diff.add_argument("old_dir")
     diff.add_argument("new_dir")
     diff.add_argument("--json", action="store_true", help="print the differences as JSON")
+    diff.add_argument(
+        "--log",
+        metavar="WHO",
+        default=None,
+        help="also record the differences in NEW_DIR/CHANGELOG.csv (readers' 'Corrections and "
+        "updates') under this name, once NEW_DIR validates",
+    )
     diff.set_defaults(func=_diff)
     acled = sub.add_parser(
         "import-acled", help="merge an ACLED export's Russian-forces events into DATA/acled/"

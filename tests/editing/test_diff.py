@@ -189,3 +189,40 @@ def test_table_only_in_one_folder(folders: tuple[Path, Path]) -> None:
     (new / "datapackage.json").write_text(json.dumps(package), encoding="utf-8")
     excerpts = next(d for d in diff_dirs(old, new) if d.table == "excerpts")
     assert excerpts.added == [] and len(excerpts.removed) > 0
+
+
+def test_log_records_a_change_made_outside_the_editor(
+    folders: tuple[Path, Path], capsys: pytest.CaptureFixture[str]
+) -> None:
+    """A spreadsheet edit reaches readers' "Corrections and updates" like an editor's save:
+    ``--log WHO`` appends one CHANGELOG row per row of data changed (old → new)."""
+    from dashlib.editing.save import read_changelog
+
+    old, new = folders
+    edit(new / "interventions.csv", ",20000,30000,", ",20000,35000,")
+    code, out, err = run(["diff", "--log", "Data desk", str(old), str(new)], capsys)
+    assert code == 1  # they differ; the report is printed as without --log
+    assert "interventions.csv: ~" in out
+    assert "Logged 1 row change(s)" in err
+    log = read_changelog(new)
+    assert list(log["table"]) == ["interventions.csv"]
+    assert log.loc[0, "who"] == "Data desk"
+    assert "30000 → 35000" in log.loc[0, "change"]
+    assert log.loc[0, "row_ids"]
+    assert not (old / "CHANGELOG.csv").exists()
+    # Logged once: the log itself is not a table the next diff compares.
+    code, _out, _err = run(["diff", str(new), str(new)], capsys)
+    assert code == 0
+
+
+def test_log_refuses_an_invalid_folder_and_a_missing_name(
+    folders: tuple[Path, Path], capsys: pytest.CaptureFixture[str]
+) -> None:
+    old, new = folders
+    edit(new / "interventions.csv", ",20000,30000,", ",20000,lots,")
+    code, _out, err = run(["diff", "--log", "Data desk", str(old), str(new)], capsys)
+    assert code == 1
+    assert "not logged" in err and "does not validate" in err
+    assert not (new / "CHANGELOG.csv").exists()
+    code, _out, err = run(["diff", "--log", " ", str(old), str(new)], capsys)
+    assert code == 2 and "--log needs the name" in err

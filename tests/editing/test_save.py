@@ -161,8 +161,10 @@ def test_corrections_page_lists_changes(monkeypatch: pytest.MonkeyPatch, data_di
     at = _app(monkeypatch, data_dir, None)
     at.switch_page("pages/corrections.py").run()
     assert not at.exception
-    table = at.dataframe[0].value
-    assert table.iloc[0]["Rows"] == "ev-one"
+    assert [c.value for c in at.caption if "changed" in c.value] == ["Ana · 1 row changed"]
+    shown = "\n".join(m.value for m in at.markdown)
+    assert "ev\\-one" in shown or "ev-one" in shown
+    assert "Fixed" in shown
 
 
 def test_atomic_write_is_used(data_dir: Path, monkeypatch: pytest.MonkeyPatch) -> None:

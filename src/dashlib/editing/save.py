@@ -143,7 +143,21 @@ def describe_changes(
     return changes.entries(), changes.row_keys
 
 
-def _append_changelog(data_dir: Path, row: dict[str, str]) -> None:
+def log_entry(
+    when: dt.datetime, who: str, table: str, row_ids: list[str], changes: list[str]
+) -> dict[str, str]:
+    """One row of ``CHANGELOG.csv``, as the editor and ``dashlib diff --log`` write it."""
+    return {
+        "when": when.strftime("%Y-%m-%dT%H:%M:%SZ"),
+        "who": who.strip()[:80],
+        "table": table,
+        "row_ids": ";".join(row_ids),
+        "change": " | ".join(changes)[:4000],
+    }
+
+
+def append_changelog(data_dir: Path, row: dict[str, str]) -> None:
+    """Add ``row`` (see :func:`log_entry`) to the folder's corrections log."""
     path = data_dir / CHANGELOG
     existing = path.read_bytes() if path.exists() else b""
     entry = csv_bytes(pd.DataFrame([row], columns=CHANGELOG_COLUMNS), header=not existing)
@@ -207,16 +221,7 @@ def _save_table(
     backup = backups / f"{path.stem}.{now:%Y%m%dT%H%M%S%fZ}.csv"
     shutil.copy2(path, backup)
     atomic_write(path, data)
-    _append_changelog(
-        data_dir,
-        {
-            "when": now.strftime("%Y-%m-%dT%H:%M:%SZ"),
-            "who": editor.strip()[:80],
-            "table": resource.path,
-            "row_ids": ";".join(ids),
-            "change": " | ".join(changes)[:4000],
-        },
-    )
+    append_changelog(data_dir, log_entry(now, editor, resource.path, ids, changes))
     return SaveResult(saved=True, changes=changes, row_ids=ids, backup=backup)
 
 
