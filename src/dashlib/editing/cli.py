@@ -4,9 +4,10 @@ or JSON; with ``--log``, also recorded in NEW_DIR's corrections log.
 A change made outside the app's editor (a spreadsheet, a text editor, a reviewed pull request)
 reaches readers' "Corrections and updates" page the same way an editor's save does:
 ``--log "Name"`` appends to ``CHANGELOG.csv`` one row per row of data added, removed or changed
-(when, who, table, row, what changed old → new), once NEW_DIR validates. Exit status: 0 when identical, 1 when
-different (or, with ``--log``, when NEW_DIR does not validate: nothing is logged), 2 when a
-folder or file cannot be read.
+(when, who, table, row, what changed old → new), once NEW_DIR validates.
+
+Exit status: 0 when identical, 1 when different (or, with ``--log``, when NEW_DIR does not
+validate: nothing is logged), 2 when a folder or file cannot be read.
 """
 
 from __future__ import annotations
