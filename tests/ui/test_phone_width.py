@@ -120,14 +120,7 @@ def test_text_width_from_probe_and_cookie(
     embedded: bool,
     wrap: int | None,
 ) -> None:
-    class Context:
-        pass
-
-    context = Context()
-    context.cookies = {"dashlib_width": cookie} if cookie else {}  # type: ignore[attr-defined]
-    context.is_embedded = embedded  # type: ignore[attr-defined]
-    monkeypatch.setattr(components.st, "context", context)
-    monkeypatch.setattr(components.st, "session_state", {components.VIEWPORT_KEY: probe})
+    _reader(monkeypatch, probe, cookie, embedded)
     assert components.text_width() == wrap
 
 
@@ -149,6 +142,16 @@ def test_wide_map_width_from_probe_and_cookie(
     embedded: bool,
     drawn: int | None,
 ) -> None:
+    _reader(monkeypatch, probe, cookie, embedded)
+    assert components.wide_map_width() == drawn
+
+
+def _reader(
+    monkeypatch: pytest.MonkeyPatch, probe: str, cookie: str | None, embedded: bool
+) -> None:
+    """What Streamlit tells the app of one reader: the probe's value, the width cookie and
+    whether the page is embedded."""
+
     class Context:
         pass
 
@@ -157,4 +160,3 @@ def test_wide_map_width_from_probe_and_cookie(
     context.is_embedded = embedded  # type: ignore[attr-defined]
     monkeypatch.setattr(components.st, "context", context)
     monkeypatch.setattr(components.st, "session_state", {components.VIEWPORT_KEY: probe})
-    assert components.wide_map_width() == drawn

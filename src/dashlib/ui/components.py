@@ -491,6 +491,15 @@ def phone_map_width() -> int | None:
 TEXT_STEP_PX = 40
 
 
+def _wide_window(window_px: str | int | None) -> int | None:
+    """A window width (the cookie's or the probe's text) as px when it is a wide screen's."""
+    try:
+        px = int(window_px)  # type: ignore[arg-type]
+    except (TypeError, ValueError):
+        return None
+    return px if px >= NARROW_PX else None
+
+
 def chart_text_width(window_px: str | int | None, *, sidebar: bool, cap: int) -> int | None:
     """The width to wrap a full-width chart's text for in a window ``window_px`` wide (the
     width cookie's), or None (a phone's: the figures' default) when it is unknown, a phone's,
@@ -499,11 +508,8 @@ def chart_text_width(window_px: str | int | None, *, sidebar: bool, cap: int) ->
     >>> [chart_text_width(px, sidebar=True, cap=800) for px in ("1280", 1000, 800, 375)]
     [800, 520, 440, None]
     """
-    try:
-        px = int(window_px)  # type: ignore[arg-type]
-    except (TypeError, ValueError):
-        return None
-    if px < NARROW_PX:
+    px = _wide_window(window_px)
+    if px is None:
         return None
     fits = min(content_width(px, sidebar=sidebar), cap)
     width = fits // TEXT_STEP_PX * TEXT_STEP_PX
@@ -519,11 +525,8 @@ def map_width_for(window_px: str | int | None, *, sidebar: bool, cap: int) -> in
     >>> map_width_for(700, sidebar=False, cap=800), map_width_for(1280, sidebar=True, cap=460)
     (660, None)
     """
-    try:
-        px = int(window_px)  # type: ignore[arg-type]
-    except (TypeError, ValueError):
-        return None
-    if px < NARROW_PX:
+    px = _wide_window(window_px)
+    if px is None:
         return None
     fits = content_width(px, sidebar=sidebar)
     if fits >= cap:
