@@ -87,9 +87,12 @@ with right:
     latest = events_table(ds, ctx.sel, ctx.today).head(8)
     if latest.empty:
         st.markdown(md_escape(f"No event in the dataset for {scope}."))
-    for row in latest.itertuples(index=False):
+    if not latest.empty:  # one block, not one element per event (fewer for a phone to draw)
         st.markdown(
-            f"**{md_escape(row.Date)}** · {md_escape(row.Country)}  \n{md_escape(row.Event)}"
+            "\n\n".join(
+                f"**{md_escape(row.Date)}** · {md_escape(row.Country)}  \n{md_escape(row.Event)}"
+                for row in latest.itertuples(index=False)
+            )
         )
     st.page_link(
         "pages/timeline.py",

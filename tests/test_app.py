@@ -343,3 +343,40 @@ def test_corrections_show_each_logged_change_readably(
     assert shown.index("deployments.csv") < shown.index("sources.csv")
     assert "- start_date 1996 → 1991" in shown and "- row added" in shown
     assert "- ~ ev-one: title Old → New" in shown  # several rows: each line keeps its id
+
+
+def test_a_phones_first_visit_gets_the_filters_after_the_chart(
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    """On a phone the first run of a page with a chart draws the chart, not the nine filter
+    widgets (bench/throttled.py); the sidebar says so and offers the button the page presses
+    once the chart is drawn. The next run draws the filters, holding the link's selection."""
+    monkeypatch.setattr("dashlib.ui.page.is_phone", lambda: True)
+    at = AppTest.from_file(str(REPO / "app.py"), default_timeout=60)
+    at.query_params["country"] = "GEO"
+    at.run()
+    assert not at.exception, [e.value for e in at.exception]
+    assert at.get("plotly_chart"), "the chart is drawn on the first run"
+    assert not at.sidebar.multiselect, "the filters wait for the chart"
+    assert "The filters appear once the chart is drawn." in [c.value for c in at.sidebar.caption]
+    at.sidebar.button(key="filters_later").click().run()
+    assert not at.exception, [e.value for e in at.exception]
+    countries = at.sidebar.multiselect[0]
+    assert countries.label == "Countries" and countries.value == ["GEO"]
+    assert not [b for b in at.sidebar.button if b.key == "filters_later"]
+    assert at.query_params["country"] == "GEO"
+    at.run()  # later runs keep drawing them
+    assert at.sidebar.multiselect and not at.exception
+
+
+@pytest.mark.parametrize("page", ["pages/excerpts.py", "pages/about.py"])
+def test_a_phones_first_visit_to_a_page_without_a_chart_gets_the_filters_at_once(
+    page: str, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    monkeypatch.setattr("dashlib.ui.page.is_phone", lambda: True)
+    at = AppTest.from_file(str(REPO / "app.py"), default_timeout=60)
+    at.switch_page(page)
+    at.run()
+    assert not at.exception, [e.value for e in at.exception]
+    assert at.sidebar.multiselect
+    assert not [b for b in at.sidebar.button if b.key == "filters_later"]

@@ -696,6 +696,48 @@ def test_exported_page_falls_back_to_text_and_png_when_plotly_is_blocked(
         ctx.close()
 
 
+# Chrome on Android: a phone's User-Agent, as bench/throttled.py sends.
+PHONE_UA = (
+    "Mozilla/5.0 (Linux; Android 11; Pixel 5) AppleWebKit/537.36 (KHTML, like Gecko) "
+    "Chrome/159.0.8154.6 Mobile Safari/537.36"
+)
+# When the first chart and the first sidebar filter appeared (ms since navigation).
+_FIRST_SEEN_JS = """
+window.__seen = {};
+new MutationObserver(function () {
+  var s = window.__seen, now = performance.now();
+  var chart = '[data-testid="stPlotlyChart"] .main-svg';
+  var filter = '[data-testid="stSidebar"] [data-testid="stMultiSelect"]';
+  if (!s.chart && document.querySelector(chart)) s.chart = now;
+  if (!s.filter && document.querySelector(filter)) s.filter = now;
+}).observe(document, {subtree: true, childList: true});
+"""
+
+
+@pytest.mark.parametrize("path", ["/map?country=GEO", "/?country=GEO"])
+def test_a_phones_first_visit_draws_the_chart_then_the_filters(
+    browser: Any, app: AppServer, path: str
+) -> None:
+    """The filters come once the chart is drawn, by themselves, holding the link's choice."""
+    ctx = browser.new_context(
+        viewport={"width": 375, "height": 812}, is_mobile=True, has_touch=True,
+        user_agent=PHONE_UA,
+    )  # fmt: skip
+    ctx.add_init_script(_FIRST_SEEN_JS)
+    page = ctx.new_page()
+    try:
+        page.goto(app.url + path, wait_until="commit")
+        chip = page.locator('[data-testid="stSidebar"] [data-testid="stMultiSelect"] [data-tag]')
+        chip.first.wait_for(state="attached", timeout=READY_MS)
+        assert "Georgia" in chip.first.inner_text()
+        seen = page.evaluate("window.__seen")
+        assert seen["chart"] < seen["filter"], seen
+        assert page.locator(".st-key-filters_later").count() == 0
+        assert _query(page)["country"] == ["GEO"]
+    finally:
+        ctx.close()
+
+
 def test_on_a_phone_the_filters_close_after_a_choice(browser: Any, app: AppServer) -> None:
     ctx, page = _open(
         browser,

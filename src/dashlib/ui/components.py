@@ -89,6 +89,7 @@ def show_chart(
     if select:
         kwargs.update(on_select="rerun", selection_mode=("points",))
     event = st.plotly_chart(browser_figure(fig), **kwargs)
+    st.session_state[CHART_DRAWN] = True  # this run drew a chart (filters_later)
     if under_chart is not None:
         under_chart(event)
     if summary:
@@ -436,6 +437,41 @@ def map_container(phone: bool, width: int | None = None) -> Iterator[None]:
     drawn = width or MAP_WIDTH_PX
     with st.container(key="map_wide", width=drawn), st.container(key=f"map_drawn_w{drawn}"):
         yield
+
+
+# A phone's first visit to a page with a chart draws the filters after the chart, not with it.
+# On a phone-class CPU the nine filter widgets (their code and React rendering) delayed the
+# first chart by about 1.2 s of 17 (bench/throttled.py: / went from 1.22x to 1.13x the bare
+# page); the sidebar is closed on a phone, so the reader sees nothing of them until they open
+# it. Instead the sidebar holds a note and a button that draws them (a rerun); the page's
+# script presses it once the chart is drawn (within 60 s whatever happens), so they are there
+# a moment later. Without JavaScript the reader presses it.
+CHART_DRAWN = "dashlib_chart_drawn"
+FILTERS_LATER_KEY = "filters_later"
+# (The button may mount after this script: Streamlit loads each element's code on demand. A
+# run that replaced this one has no button: the script gives up after about 2 minutes.)
+_FILTERS_LATER_JS = (
+    "<script>(function(){var doc=window.document,tries=0;function go(){"
+    "var b=doc.querySelector('.st-key-" + FILTERS_LATER_KEY + " button');"
+    "if(b&&b.dataset.dashlibPressed)return;"
+    "var drawn=doc.querySelector('[data-testid=\"stPlotlyChart\"] .main-svg');"
+    "if(b&&(drawn||++tries" + ">" + "200)){b.dataset.dashlibPressed='1';b.click();return;}"
+    "if(!b&&++tries" + ">" + "400)return;setTimeout(go,300);}setTimeout(go,300);})();</script>"
+)
+
+
+def take_chart_drawn() -> bool:
+    """Whether this run drew a chart so far (and forget it: the next run tells its own)."""
+    return bool(st.session_state.pop(CHART_DRAWN, False))
+
+
+def show_filters_later() -> None:
+    """In the sidebar: a note, the button that draws the filters, and the script that
+    presses it once the chart is drawn (see ``_FILTERS_LATER_JS``)."""
+    with st.sidebar:
+        st.caption("The filters appear once the chart is drawn.")
+        st.button("Show the filters", key=FILTERS_LATER_KEY)
+        st.html(_FILTERS_LATER_JS, unsafe_allow_javascript=True)
 
 
 def show_viewport_probe() -> None:

@@ -9,10 +9,11 @@ import streamlit as st
 
 from dashlib.data.dataset import Dataset
 from dashlib.query.selection import Selection
-from dashlib.ui.components import preload_plotly, show_data_problems, show_pending
+from dashlib.ui.components import is_phone, preload_plotly, show_data_problems, show_pending
 from dashlib.ui.data import Loaded, get_dataset
 from dashlib.ui.selection import (
     current_selection,
+    defer_sidebar,
     draw_sidebar,
     is_embedded,
     show_notes,
@@ -71,8 +72,11 @@ def start_page(*, chart: bool = False) -> PageContext:
         # A visit's first run draws the filters before the page, its reruns after it (app.py).
         # On a phone-class CPU, filters sent after the chart held it back by about 2 s
         # (bench/throttled.py); on a rerun they are already there, and a changed chart is
-        # sent before them.
-        draw_sidebar()
+        # sent before them. A phone (its sidebar closed) gets them once its chart is drawn.
+        later = chart and is_phone()
+        defer_sidebar(later)
+        if not later:
+            draw_sidebar()
     show_notes()
     if not embedded:
         show_pending(loaded)

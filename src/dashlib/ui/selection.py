@@ -27,6 +27,7 @@ _PENDING = "sel_pending_countries"
 _PENDING_DATE = "sel_pending_date"
 _NOTES = "sel_notes"
 _SIDEBAR = "sel_sidebar_to_draw"
+_LATER = "sel_sidebar_later"
 ALL = ""
 
 
@@ -174,9 +175,26 @@ def draw_sidebar() -> None:
     app.py calls it once the page has run; a page that stopped early (a data problem, embed
     mode, a rerun) draws none, and the next run restores their values (``_WRITTEN``).
     """
+    from dashlib.ui.components import show_filters_later, take_chart_drawn
+
     pending = st.session_state.pop(_SIDEBAR, None)
-    if pending is not None:
-        _sidebar(*pending)
+    later = st.session_state.pop(_LATER, False) and take_chart_drawn()
+    if pending is None:
+        return
+    if later:
+        show_filters_later()  # the next run draws them (defer_sidebar)
+        return
+    _sidebar(*pending)
+
+
+def defer_sidebar(defer: bool) -> None:
+    """Whether this run leaves the filters to the next run if it draws a chart: a phone's
+    first visit (``ui/page.py``); until then the sidebar offers a button that draws them
+    (``components.show_filters_later``), which the page presses once the chart is drawn."""
+    from dashlib.ui.components import take_chart_drawn
+
+    take_chart_drawn()  # a flag left by a run that was cut short is not this run's
+    st.session_state[_LATER] = defer
 
 
 def _options(ds: Dataset) -> tuple[dict[str, str], dict[str, str]]:
