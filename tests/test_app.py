@@ -369,6 +369,23 @@ def test_a_phones_first_visit_gets_the_filters_after_the_chart(
     assert at.sidebar.multiselect and not at.exception
 
 
+def test_a_phones_first_visit_to_the_map_leaves_the_width_probe_to_the_next_run(
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    """The hidden width field and its script wait for the run after the chart, too: the map is
+    drawn for the width in the page's cookies, and the probe corrects it from then on."""
+    monkeypatch.setattr("dashlib.ui.page.is_phone", lambda: True)
+    at = AppTest.from_file(str(REPO / "app.py"), default_timeout=60)
+    at.switch_page("pages/map.py")
+    at.run()
+    assert not at.exception, [e.value for e in at.exception]
+    probe = "viewport_probe"
+    assert at.get("plotly_chart") and not [t for t in at.text_input if t.key == probe]
+    at.sidebar.button(key="filters_later").click().run()
+    assert not at.exception, [e.value for e in at.exception]
+    assert [t for t in at.text_input if t.key == probe] and at.sidebar.multiselect
+
+
 @pytest.mark.parametrize("page", ["pages/excerpts.py", "pages/about.py"])
 def test_a_phones_first_visit_to_a_page_without_a_chart_gets_the_filters_at_once(
     page: str, monkeypatch: pytest.MonkeyPatch

@@ -475,7 +475,15 @@ def show_filters_later() -> None:
 
 
 def show_viewport_probe() -> None:
-    """The hidden field and the script that tell the server the screen's width class."""
+    """The hidden field and the script that tell the server the screen's width class.
+
+    Not on a phone's first run, which draws its map for the width in the page's cookies: the
+    run just after the chart (``filters_later``) draws it, and it corrects the map if needed.
+    """
+    from dashlib.ui.selection import filters_deferred
+
+    if filters_deferred():
+        return
     with st.container(key=f"{VIEWPORT_KEY}_box"):
         st.text_input("Screen width class (set by the page)", key=VIEWPORT_KEY)
     st.html(_PROBE_JS, unsafe_allow_javascript=True)

@@ -187,6 +187,11 @@ def draw_sidebar() -> None:
     _sidebar(*pending)
 
 
+def filters_deferred() -> bool:
+    """Whether this run leaves the filters to the next one (:func:`defer_sidebar`)."""
+    return bool(st.session_state.get(_LATER))
+
+
 def defer_sidebar(defer: bool) -> None:
     """Whether this run leaves the filters to the next run if it draws a chart: a phone's
     first visit (``ui/page.py``); until then the sidebar offers a button that draws them
