@@ -87,7 +87,7 @@ with right:
     latest = events_table(ds, ctx.sel, ctx.today).head(8)
     if latest.empty:
         st.markdown(md_escape(f"No event in the dataset for {scope}."))
-    if not latest.empty:  # one block, not one element per event (fewer for a phone to draw)
+    else:  # one block, not one element per event (fewer for a phone to draw)
         st.markdown(
             "\n\n".join(
                 f"**{md_escape(row.Date)}** · {md_escape(row.Country)}  \n{md_escape(row.Event)}"
